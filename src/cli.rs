@@ -1,0 +1,49 @@
+//! The command line: one file per subcommand, each a thin layer over the library.
+
+mod args;
+mod devices;
+mod play;
+mod render;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use args::UsageError;
+
+/// A metronome and coach for raising your running step rate by 5-10% to ease knee pain.
+///
+/// Count your right-foot strikes for one minute and double the count: that is your
+/// baseline. Run to clicks 5-10% faster, raised gradually over weeks, while the knee
+/// stays comfortable.
+#[derive(Parser, Debug)]
+#[command(name = "cadence-coach", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Folder for your profile, plan and history (default: the platform data folder).
+    #[arg(long, global = true, env = "CADENCE_COACH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Play(play::PlayArgs),
+    Render(render::RenderArgs),
+    Devices(devices::DevicesArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Play(args)) => play::run(args),
+        Some(Command::Render(args)) => render::run(args),
+        Some(Command::Devices(args)) => devices::run(args),
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The pure audio engine: tempo model, step scheduling, click voices and mixing.
+//!
+//! Nothing here touches a device, a file or the clock. [`Engine::render`] is called by
+//! the live output on the audio thread, by the exporter in a loop, and by tests; all
+//! three get the same samples. See the crate documentation for the threading rules.
+
+mod control;
+mod mixer;
+mod program;
+mod renderer;
+mod sound;
+mod tempo;
+
+pub use control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
+pub use mixer::{CEILING, MAX_VOICES};
+pub use program::{Accent, CompiledProgram, FeedbackChange, Program};
+pub use renderer::{Engine, EngineConfig, EngineHandle, MAX_BLOCK, SendError, Voicing, engine};
+pub use sound::{
+    ACCENT_PEAK, BuiltinSound, ClickSound, MAX_SOUND_SECONDS, NORMAL_PEAK, SoundChoice,
+};
+pub use tempo::{Piece, Segment, TempoMap, TempoTrack, nearest_frame};

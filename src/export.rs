@@ -1,0 +1,245 @@
+//! Rendering a click track to a file with the same engine the live output uses.
+//!
+//! The file is written to a temporary file beside the target and renamed into place
+//! when complete, so an interrupted render never leaves half a file under the name the
+//! user asked for.
+
+mod flac;
+mod wav;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::engine::{ClickSound, EngineConfig, MAX_BLOCK, Program, Voicing, engine};
+
+/// File formats, chosen by the output file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Wav,
+    Flac,
+}
+
+impl FileFormat {
+    pub fn from_path(path: &Path) -> Result<Self, ExportError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("wav") => Ok(Self::Wav),
+            Some("flac") => Ok(Self::Flac),
+            _ => Err(ExportError::UnknownFormat(path.to_owned())),
+        }
+    }
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Wav => "WAV",
+            Self::Flac => "FLAC",
+        })
+    }
+}
+
+/// Sample format of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileSpec {
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// 16 or 24 (integer), or 32 (float in WAV; FLAC stops at 24).
+    pub bits: u16,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot tell the file format from '{0}'; use a name ending in .wav or .flac")]
+    UnknownFormat(PathBuf),
+    #[error("{format} files cannot hold {bits}-bit samples; use {allowed}")]
+    UnsupportedBits {
+        format: FileFormat,
+        bits: u16,
+        allowed: &'static str,
+    },
+    #[error(
+        "{minutes:.0} minutes at these settings is over the 4 GiB a WAV file can hold; \
+         use a .flac file, fewer channels or bits, or a lower sample rate"
+    )]
+    TooLongForWav { minutes: f64 },
+    #[error("the click track has no end; give it a length")]
+    Endless,
+    #[error("cannot write '{path}': {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the file: {0}")]
+    Write(#[from] std::io::Error),
+    #[error("cannot encode WAV: {0}")]
+    Wav(#[from] hound::Error),
+    #[error("cannot encode FLAC: {0}")]
+    Flac(String),
+}
+
+/// What was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub frames: u64,
+    pub steps: u64,
+}
+
+/// Frames over which the very end of the file fades out, so a click cut by the end of
+/// the track does not stop with a pop.
+pub const END_FADE_FRAMES: usize = 256;
+
+/// Pulls rendered audio from an engine, block by block, until the program ends.
+pub struct TrackRenderer {
+    engine: crate::engine::Engine,
+    total_frames: u64,
+    rendered: u64,
+    channels: usize,
+    buffer: Vec<f32>,
+}
+
+impl TrackRenderer {
+    pub fn new(
+        program: &Program,
+        sound: ClickSound,
+        voicing: Voicing,
+        spec: FileSpec,
+    ) -> Result<Self, ExportError> {
+        let (mut engine, handle) = engine(
+            EngineConfig {
+                sample_rate: spec.sample_rate,
+                channels: spec.channels,
+            },
+            sound,
+            voicing,
+        );
+        let compiled = program.compile(spec.sample_rate);
+        let total_frames = compiled.end_frame().ok_or(ExportError::Endless)?;
+        engine.apply(crate::engine::Command::Start {
+            program: Box::new(compiled),
+            at_frame: 0,
+        });
+        // The exporter drives the engine directly; the handle is not needed.
+        drop(handle);
+        let channels = usize::from(spec.channels.max(1));
+        Ok(Self {
+            engine,
+            total_frames,
+            rendered: 0,
+            channels,
+            buffer: vec![0.0; MAX_BLOCK * channels],
+        })
+    }
+
+    pub fn total_frames(&self) -> u64 {
+        self.total_frames
+    }
+
+    pub fn rendered_frames(&self) -> u64 {
+        self.rendered
+    }
+
+    /// The next block of interleaved samples, or `None` at the end of the track.
+    pub fn next_block(&mut self) -> Option<&[f32]> {
+        let left = self.total_frames - self.rendered;
+        if left == 0 {
+            return None;
+        }
+        let frames = usize::try_from(left).map_or(MAX_BLOCK, |left| left.min(MAX_BLOCK));
+        let start = self.rendered;
+        let block = &mut self.buffer[..frames * self.channels];
+        self.engine.render(block);
+        self.rendered += frames as u64;
+        // Fade the last END_FADE_FRAMES of the whole track.
+        let fade_start = self.total_frames.saturating_sub(END_FADE_FRAMES as u64);
+        if self.rendered > fade_start {
+            for (i, frame) in block.chunks_exact_mut(self.channels).enumerate() {
+                let position = start + i as u64;
+                if position >= fade_start {
+                    let left = (self.total_frames - position) as f32;
+                    let gain = left / (END_FADE_FRAMES as f32 + 1.0);
+                    frame.iter_mut().for_each(|s| *s *= gain);
+                }
+            }
+        }
+        Some(block)
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.engine.steps()
+    }
+}
+
+/// Renders `program` to `path`, calling `progress(done, total)` in frames now and then.
+pub fn export(
+    path: &Path,
+    program: &Program,
+    sound: ClickSound,
+    voicing: Voicing,
+    spec: FileSpec,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<ExportSummary, ExportError> {
+    let format = FileFormat::from_path(path)?;
+    check_bits(format, spec.bits)?;
+    let mut renderer = TrackRenderer::new(program, sound, voicing, spec)?;
+    let data_bytes = renderer.total_frames() * u64::from(spec.channels) * u64::from(spec.bits / 8);
+    // WAV sizes are 32-bit; leave room for the header.
+    if format == FileFormat::Wav && data_bytes > u64::from(u32::MAX) - 1_024 {
+        return Err(ExportError::TooLongForWav {
+            minutes: renderer.total_frames() as f64 / f64::from(spec.sample_rate) / 60.0,
+        });
+    }
+    let io_error = |source| ExportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".cadence-coach-render")
+        .tempfile_in(directory)
+        .map_err(io_error)?;
+    match format {
+        FileFormat::Wav => wav::write(temporary.as_file_mut(), &mut renderer, spec, &mut progress)?,
+        FileFormat::Flac => {
+            flac::write(temporary.as_file_mut(), &mut renderer, spec, &mut progress)?
+        }
+    }
+    temporary.as_file().sync_all().map_err(io_error)?;
+    temporary
+        .persist(path)
+        .map_err(|error| io_error(error.error))?;
+    Ok(ExportSummary {
+        frames: renderer.rendered_frames(),
+        steps: renderer.steps(),
+    })
+}
+
+fn check_bits(format: FileFormat, bits: u16) -> Result<(), ExportError> {
+    let allowed: &[u16] = match format {
+        FileFormat::Wav => &[16, 24, 32],
+        FileFormat::Flac => &[16, 24],
+    };
+    if allowed.contains(&bits) {
+        return Ok(());
+    }
+    Err(ExportError::UnsupportedBits {
+        format,
+        bits,
+        allowed: match format {
+            FileFormat::Wav => "16, 24 or 32",
+            FileFormat::Flac => "16 or 24",
+        },
+    })
+}
+
+/// Converts a sample in -1..1 to a signed integer of `bits` bits.
+pub(crate) fn to_int(sample: f32, bits: u16) -> i32 {
+    let full_scale = ((1i64 << (bits - 1)) - 1) as f32;
+    (sample.clamp(-1.0, 1.0) * full_scale).round() as i32
+}
