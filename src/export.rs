@@ -200,10 +200,15 @@ pub fn export(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".cadence-coach-render")
-        .tempfile_in(directory)
-        .map_err(io_error)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cadence-coach-render");
+    // Temporary files are private by default; an exported track is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temporary = builder.tempfile_in(directory).map_err(io_error)?;
     match format {
         FileFormat::Wav => wav::write(temporary.as_file_mut(), &mut renderer, spec, &mut progress)?,
         FileFormat::Flac => {
@@ -241,5 +246,7 @@ fn check_bits(format: FileFormat, bits: u16) -> Result<(), ExportError> {
 /// Converts a sample in -1..1 to a signed integer of `bits` bits.
 pub(crate) fn to_int(sample: f32, bits: u16) -> i32 {
     let full_scale = ((1i64 << (bits - 1)) - 1) as f32;
-    (sample.clamp(-1.0, 1.0) * full_scale).round() as i32
+    let scaled = sample.clamp(-1.0, 1.0) * full_scale;
+    // Round half away from zero without a libm call: `as` truncates toward zero.
+    (scaled + 0.5f32.copysign(scaled)) as i32
 }

@@ -98,15 +98,15 @@ pub fn parse_bits(text: &str) -> Result<u16, String> {
 #[derive(Args, Debug, Clone)]
 pub struct TempoArgs {
     /// Step rate to play, in steps per minute (60-250).
-    #[arg(long, value_parser = parse_spm, conflicts_with = "baseline", required_unless_present = "baseline")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_spm, conflicts_with = "baseline", required_unless_present = "baseline")]
     pub spm: Option<f64>,
 
     /// Your natural step rate (count right-foot strikes for a minute and double it).
-    #[arg(long, value_parser = parse_spm)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_spm)]
     pub baseline: Option<f64>,
 
     /// How much faster than the baseline to step, in percent (5-10, default 5).
-    #[arg(long, value_parser = parse_increase, requires = "baseline")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_increase, requires = "baseline")]
     pub increase: Option<f64>,
 
     /// Permit an increase from 0 to 20% instead of the recommended 5-10%.
@@ -114,7 +114,7 @@ pub struct TempoArgs {
     pub allow_any_increase: bool,
 
     /// Start at the baseline and glide to the target over this many minutes.
-    #[arg(long, value_parser = parse_glide_minutes, requires = "baseline")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_glide_minutes, requires = "baseline")]
     pub warmup_minutes: Option<f64>,
 }
 
@@ -216,7 +216,7 @@ pub struct SoundArgs {
     pub accent: Accent,
 
     /// Volume from 0 to 1.
-    #[arg(long, default_value = "0.8", value_parser = parse_volume)]
+    #[arg(long, default_value = "0.8", allow_negative_numbers = true, value_parser = parse_volume)]
     pub volume: f32,
 }
 

@@ -20,7 +20,7 @@ pub struct PlayArgs {
     pub tempo: TempoArgs,
 
     /// Stop after this many minutes (at most 600); without it, play until Ctrl-C.
-    #[arg(long, value_parser = parse_minutes)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_minutes)]
     pub minutes: Option<f64>,
 
     #[command(flatten)]

@@ -3,7 +3,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -12,7 +11,7 @@ use super::args::{
     parse_minutes, parse_sample_rate, parse_spm, program,
 };
 use crate::audio;
-use crate::export::{self, FileFormat, FileSpec};
+use crate::export::{self, ExportError, FileFormat, FileSpec};
 
 /// Render a click track to a WAV or FLAC file (first click at sample 0).
 #[derive(Args, Debug)]
@@ -22,33 +21,33 @@ pub struct RenderArgs {
     pub out: PathBuf,
 
     /// Length of the track in minutes (at most 600).
-    #[arg(long, value_parser = parse_minutes)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_minutes)]
     pub minutes: f64,
 
     #[command(flatten)]
     pub tempo: TempoArgs,
 
     /// Start the track at this rate and glide to the target (needs --glide-minutes).
-    #[arg(long, value_parser = parse_spm, requires = "glide_minutes", conflicts_with = "warmup_minutes")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_spm, requires = "glide_minutes", conflicts_with = "warmup_minutes")]
     pub glide_from: Option<f64>,
 
     /// How long the glide from --glide-from lasts, in minutes.
-    #[arg(long, value_parser = parse_glide_minutes, requires = "glide_from")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_glide_minutes, requires = "glide_from")]
     pub glide_minutes: Option<f64>,
 
     #[command(flatten)]
     pub sound: SoundArgs,
 
     /// Sample rate in Hz (8000-192000).
-    #[arg(long, default_value = "48000", value_parser = parse_sample_rate)]
+    #[arg(long, default_value = "48000", allow_negative_numbers = true, value_parser = parse_sample_rate)]
     pub sample_rate: u32,
 
     /// 1 (mono) or 2 (stereo).
-    #[arg(long, default_value = "1", value_parser = parse_channels)]
+    #[arg(long, default_value = "1", allow_negative_numbers = true, value_parser = parse_channels)]
     pub channels: u16,
 
     /// Bits per sample: 16, 24, or 32 (float, WAV only).
-    #[arg(long, default_value = "16", value_parser = parse_bits)]
+    #[arg(long, default_value = "16", allow_negative_numbers = true, value_parser = parse_bits)]
     pub bits: u16,
 }
 
@@ -99,7 +98,13 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
             }
         },
     )
-    .with_context(|| format!("rendering {}", args.out.display()))?;
+    .map_err(|error| match error {
+        // Settings the user can change: a usage error, like a bad number.
+        ExportError::TooLongForWav { .. } | ExportError::UnsupportedBits { .. } => {
+            anyhow::Error::new(UsageError(error.to_string()))
+        }
+        error => anyhow::Error::new(error).context(format!("rendering {}", args.out.display())),
+    })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -14,6 +14,7 @@ const VOLUME_GLIDE_SECONDS: f32 = 0.010;
 /// The limiter's ceiling and its release time (seconds).
 pub const CEILING: f32 = 0.99;
 const LIMITER_RELEASE_SECONDS: f32 = 0.050;
+const LIMITER_SNAP: f32 = 0.999_99;
 
 struct Voice {
     samples: Arc<[f32]>,
@@ -40,7 +41,16 @@ struct OutputStage {
 }
 
 impl OutputStage {
+    /// True when silence in gives silence out and leaves the state as it is: most of a
+    /// click track, so it is worth skipping the arithmetic.
+    fn is_settled(&self) -> bool {
+        self.volume == self.target_volume && self.limiter_gain == 1.0
+    }
+
     fn process(&mut self, sample: f32) -> f32 {
+        if sample == 0.0 && self.is_settled() {
+            return 0.0;
+        }
         let difference = self.target_volume - self.volume;
         self.volume += difference.clamp(-self.volume_step, self.volume_step);
         let value = sample * self.volume;
@@ -50,6 +60,10 @@ impl OutputStage {
         // The clamp only catches the last bit of rounding in the division above.
         let limited = (value * self.limiter_gain).clamp(-CEILING, CEILING);
         self.limiter_gain += (1.0 - self.limiter_gain) * self.limiter_release;
+        if self.limiter_gain > LIMITER_SNAP {
+            // Reach exactly 1 instead of creeping up for ever, so silence settles.
+            self.limiter_gain = 1.0;
+        }
         limited
     }
 }
@@ -112,13 +126,16 @@ impl Mixer {
     /// Mixes `frames` frames into `out` (interleaved, `channels` wide), overwriting it.
     /// `frames` must not exceed the `max_block` given to [`Mixer::new`].
     pub fn render(&mut self, out: &mut [f32], channels: usize, frames: usize) {
-        let frames = frames.min(self.mono.len());
+        let channels = channels.max(1);
+        let frames = frames.min(self.mono.len()).min(out.len() / channels);
         let Some(mono) = self.mono.get_mut(..frames) else {
             return;
         };
         mono.fill(0.0);
+        let mut sounding = false;
         for slot in &mut self.voices {
             let Some(voice) = slot else { continue };
+            sounding = true;
             let start = voice.delay.min(frames);
             voice.delay -= start;
             let mut finished = false;
@@ -147,8 +164,18 @@ impl Mixer {
                 *slot = None;
             }
         }
-        for (frame, &sample) in out.chunks_exact_mut(channels.max(1)).zip(mono.iter()) {
-            frame.fill(self.output.process(sample));
+        let out = out.get_mut(..frames * channels).unwrap_or_default();
+        if !sounding && self.output.is_settled() {
+            // Nothing plays and nothing is changing: the common case between clicks.
+            out.fill(0.0);
+        } else if channels == 1 {
+            for (target, &sample) in out.iter_mut().zip(mono.iter()) {
+                *target = self.output.process(sample);
+            }
+        } else {
+            for (frame, &sample) in out.chunks_exact_mut(channels).zip(mono.iter()) {
+                frame.fill(self.output.process(sample));
+            }
         }
     }
 }
