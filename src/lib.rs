@@ -36,5 +36,6 @@
 
 pub mod audio;
 pub mod cli;
+pub mod coach;
 pub mod engine;
 pub mod export;

@@ -1,0 +1,23 @@
+//! The coaching model: pure domain logic for raising a runner's step rate 5-10% above
+//! their natural one to ease knee pain (patellofemoral pain).
+//!
+//! Nothing here reads the clock, touches a file or draws a window: dates and times are
+//! passed in, results come back as values. Every type that may be loaded from a file
+//! derives serde and has a `validate` that checks each field, so an imported plan or log
+//! cannot crash the app or exhaust memory.
+//!
+//! * [`baseline`]: measure the natural rate (a counted minute, taps, or typed).
+//! * [`target`]: the rate to reach, as spm and as a percentage.
+//! * [`Thresholds`]: every number of the guidance, in one place.
+
+pub mod baseline;
+mod calendar;
+mod error;
+pub mod target;
+mod thresholds;
+
+pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
+pub use calendar::{MAX_YEAR, MIN_YEAR};
+pub use error::CoachError;
+pub use target::{Increase, Target};
+pub use thresholds::Thresholds;

@@ -1,0 +1,79 @@
+//! Every number the coaching guidance gives, in one place, so a physiotherapist reviewing
+//! the app can check them against the sources without reading the rules.
+
+/// The numbers behind the coaching rules.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// Lowest running step rate accepted as a measurement, in spm.
+    pub min_running_spm: f64,
+    /// Highest running step rate accepted as a measurement, in spm.
+    pub max_running_spm: f64,
+    /// Above this natural rate there is little room to raise it: suggest +5% only.
+    pub high_natural_spm: f64,
+    /// Smallest increase over the natural rate the guidance recommends, in percent.
+    pub min_increase_percent: f64,
+    /// Largest increase over the natural rate the guidance recommends, in percent.
+    pub max_increase_percent: f64,
+    /// Highest pain (0-10) during or after a run that is still "safe": uncomfortable
+    /// but tolerable.
+    pub safe_pain_max: u8,
+    /// Pain (0-10) from which the runner steps back: danger territory.
+    pub step_back_pain_min: u8,
+    /// Mornings in a row reported worse than usual that make the runner step back.
+    pub worse_mornings_to_step_back: u8,
+    /// Change in a week's average pain (points on the 0-10 scale) that counts as a trend.
+    pub trend_pain_points: f64,
+    /// A week with more than this many percent more running than the week before is a
+    /// workload spike.
+    pub workload_spike_percent: f64,
+    /// After a step back: runs fewer per week, until the runner progresses again.
+    pub step_back_fewer_runs: u8,
+    /// After a step back: how much shorter the held part of each run is, in percent.
+    pub step_back_shorter_percent: u8,
+}
+
+impl Thresholds {
+    /// The values from the physiotherapy guidance on runner's knee.
+    pub const GUIDANCE: Thresholds = Thresholds {
+        min_running_spm: 120.0,
+        max_running_spm: 220.0,
+        high_natural_spm: 170.0,
+        min_increase_percent: 5.0,
+        max_increase_percent: 10.0,
+        safe_pain_max: 3,
+        step_back_pain_min: 7,
+        worse_mornings_to_step_back: 2,
+        trend_pain_points: 1.0,
+        workload_spike_percent: 10.0,
+        step_back_fewer_runs: 1,
+        step_back_shorter_percent: 25,
+    };
+
+    /// Pain that makes the step repeat instead of progress: above safe, below danger.
+    pub fn is_hold_pain(&self, pain: u8) -> bool {
+        pain > self.safe_pain_max && pain < self.step_back_pain_min
+    }
+
+    pub fn is_step_back_pain(&self, pain: u8) -> bool {
+        pain >= self.step_back_pain_min
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pain_bands_cover_the_scale_without_overlap() {
+        let t = Thresholds::GUIDANCE;
+        for pain in 0..=10u8 {
+            let bands = [
+                pain <= t.safe_pain_max,
+                t.is_hold_pain(pain),
+                t.is_step_back_pain(pain),
+            ];
+            assert_eq!(bands.iter().filter(|&&b| b).count(), 1, "pain {pain}");
+        }
+        assert!(t.is_hold_pain(4) && t.is_hold_pain(6) && t.is_step_back_pain(7));
+    }
+}
