@@ -8,16 +8,20 @@
 //!
 //! * [`baseline`]: measure the natural rate (a counted minute, taps, or typed).
 //! * [`target`]: the rate to reach, as spm and as a percentage.
+//! * [`session`]: one run (warm-up, glide, hold, cool-down, click duty) and its
+//!   compilation to an [`engine::Program`](crate::engine::Program).
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
 pub mod baseline;
 mod calendar;
 mod error;
+pub mod session;
 pub mod target;
 mod thresholds;
 
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
+pub use session::{FeedbackDuty, SessionProfile, SessionTimes};
 pub use target::{Increase, Target};
 pub use thresholds::Thresholds;
