@@ -10,11 +10,13 @@
 //! * [`target`]: the rate to reach, as spm and as a percentage.
 //! * [`session`]: one run (warm-up, glide, hold, cool-down, click duty) and its
 //!   compilation to an [`engine::Program`](crate::engine::Program).
+//! * [`record`]: what was logged about each run.
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
 pub mod baseline;
 mod calendar;
 mod error;
+pub mod record;
 pub mod session;
 pub mod target;
 mod thresholds;
@@ -22,6 +24,9 @@ mod thresholds;
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
+pub use record::{
+    Clearance, Morning, MorningCheck, Pain, PlayedRates, RunLog, SessionRecord, Treadmill,
+};
 pub use session::{FeedbackDuty, SessionProfile, SessionTimes};
 pub use target::{Increase, Target};
 pub use thresholds::Thresholds;

@@ -1,7 +1,7 @@
 //! Dates: how they are written in files and in sentences.
 
-use time::Date;
 use time::macros::format_description;
+use time::{Date, OffsetDateTime};
 
 use super::error::CoachError;
 
@@ -23,6 +23,19 @@ pub(crate) fn check_date(what: &str, date: Date) -> Result<(), CoachError> {
             format!("a date in the years {MIN_YEAR} to {MAX_YEAR}"),
         ))
     }
+}
+
+pub(crate) fn check_timestamp(what: &str, at: OffsetDateTime) -> Result<(), CoachError> {
+    check_date(what, at.date())?;
+    // RFC 3339 cannot write an offset with seconds; no real time zone has one.
+    if at.offset().seconds_past_minute() != 0 {
+        return Err(CoachError::out_of_range(
+            format!("the time zone offset of {what}"),
+            at.offset(),
+            "a whole number of minutes",
+        ));
+    }
+    Ok(())
 }
 
 /// "Tuesday 8 April".

@@ -124,3 +124,34 @@ where
         ))
     }
 }
+
+/// Fails when a list is longer than `max`.
+pub(crate) fn check_len(what: &str, count: usize, max: usize) -> Result<(), CoachError> {
+    if count <= max {
+        Ok(())
+    } else {
+        Err(CoachError::TooMany {
+            what: what.into(),
+            count,
+            max,
+        })
+    }
+}
+
+/// Fails when a text has more than `max` characters.
+pub(crate) fn check_text(what: &str, text: &str, max: usize) -> Result<(), CoachError> {
+    // Counting bytes first keeps a huge string from being walked char by char.
+    if text.len() <= max {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars <= max {
+        Ok(())
+    } else {
+        Err(CoachError::TextTooLong {
+            what: what.into(),
+            chars,
+            max,
+        })
+    }
+}
