@@ -10,12 +10,16 @@
 //! * [`target`]: the rate to reach, as spm and as a percentage.
 //! * [`session`]: one run (warm-up, glide, hold, cool-down, click duty) and its
 //!   compilation to an [`engine::Program`](crate::engine::Program).
+//! * [`plan`]: the multi-week ladder of targets with fading feedback, and today's run.
+//! * [`progression`]: the pain rules that move the runner along the ladder.
 //! * [`record`]: what was logged about each run.
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
 pub mod baseline;
 mod calendar;
 mod error;
+pub mod plan;
+pub mod progression;
 pub mod record;
 pub mod session;
 pub mod target;
@@ -24,6 +28,10 @@ mod thresholds;
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
+pub use plan::{FeedbackLevel, Plan, Step, TodayKind, TodaySession, WeekRow, WeekStatus};
+pub use progression::{
+    Action, Adjustment, CountedRun, Decision, Progress, Stop, Trend, WeekSummary, WeeklyTrend,
+};
 pub use record::{
     Clearance, Morning, MorningCheck, Pain, PlayedRates, RunLog, SessionRecord, Treadmill,
 };

@@ -1,7 +1,8 @@
-//! Dates: how they are written in files and in sentences.
+//! Dates: how they are written in files and in sentences, and arithmetic that cannot
+//! panic on a date from a damaged file.
 
 use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use super::error::CoachError;
 
@@ -38,10 +39,37 @@ pub(crate) fn check_timestamp(what: &str, at: OffsetDateTime) -> Result<(), Coac
     Ok(())
 }
 
+/// `date` plus `days`, saturating at the calendar's ends instead of panicking.
+pub(crate) fn add_days(date: Date, days: i64) -> Date {
+    date.checked_add(Duration::days(days))
+        .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub(crate) fn days_between(from: Date, to: Date) -> i64 {
+    (to - from).whole_days()
+}
+
+/// "8 Apr".
+pub(crate) fn day_month(date: Date) -> String {
+    let format = format_description!("[day padding:none] [month repr:short]");
+    date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
 /// "Tuesday 8 April".
 pub(crate) fn long(date: Date) -> String {
     let format = format_description!("[weekday] [day padding:none] [month repr:long]");
     date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
+/// "Tuesday" when `date` lies within the six days before `today` (so the name is
+/// unambiguous), otherwise "Tuesday 8 April".
+pub(crate) fn day_name(date: Date, today: Date) -> String {
+    if (0..7).contains(&days_between(date, today)) {
+        date.weekday().to_string()
+    } else {
+        long(date)
+    }
 }
 
 #[cfg(test)]
@@ -52,6 +80,12 @@ mod tests {
 
     #[test]
     fn dates_read_as_sentences() {
-        assert_eq!(long(date!(2025 - 04 - 08)), "Tuesday 8 April");
+        let tuesday = date!(2025 - 04 - 08);
+        assert_eq!(day_month(tuesday), "8 Apr");
+        assert_eq!(long(tuesday), "Tuesday 8 April");
+        assert_eq!(day_name(tuesday, date!(2025 - 04 - 14)), "Tuesday");
+        assert_eq!(day_name(tuesday, date!(2025 - 04 - 15)), "Tuesday 8 April");
+        assert_eq!(add_days(Date::MAX, 7), Date::MAX);
+        assert_eq!(days_between(tuesday, date!(2025 - 04 - 01)), -7);
     }
 }
