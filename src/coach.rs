@@ -12,6 +12,7 @@
 //!   compilation to an [`engine::Program`](crate::engine::Program).
 //! * [`plan`]: the multi-week ladder of targets with fading feedback, and today's run.
 //! * [`progression`]: the pain rules that move the runner along the ladder.
+//! * [`workload`]: weekly running time and spikes.
 //! * [`record`]: what was logged about each run.
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
@@ -24,6 +25,7 @@ pub mod record;
 pub mod session;
 pub mod target;
 mod thresholds;
+pub mod workload;
 
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
@@ -38,3 +40,4 @@ pub use record::{
 pub use session::{FeedbackDuty, SessionProfile, SessionTimes};
 pub use target::{Increase, Target};
 pub use thresholds::Thresholds;
+pub use workload::{IsoWeek, WeeklyLoad, WorkloadWarning};
