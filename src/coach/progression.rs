@@ -516,7 +516,7 @@ impl<'a> Replay<'a> {
             let cause = format!(
                 "the knee felt worse than usual on {} mornings, {} in a row",
                 list_days(&self.worse_mornings, morning),
-                self.worse_mornings.len()
+                count_word(self.worse_mornings.len())
             );
             self.step_back(morning, cause);
         }
@@ -684,6 +684,17 @@ fn list_days(days: &[Date], today: Date) -> String {
     }
 }
 
+/// "two", "three", ... for the small counts a sentence uses.
+fn count_word(count: usize) -> String {
+    const WORDS: [&str; 8] = [
+        "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    count
+        .checked_sub(2)
+        .and_then(|index| WORDS.get(index))
+        .map_or_else(|| count.to_string(), |word| (*word).to_string())
+}
+
 /// The table's rows: weeks up to today as they went, then the projection.
 fn week_rows(state: &Replay<'_>, today: Date) -> (Vec<WeekRow>, Option<WeeklyTrend>) {
     let plan = state.plan;
@@ -825,6 +836,7 @@ fn level_on(state: &Replay<'_>, day: Date) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
     use time::macros::{date, datetime};
     use time::{Duration, OffsetDateTime};
 
@@ -1008,7 +1020,7 @@ mod tests {
                 ],
                 action: Action::StepBack,
                 level: 1,
-                reason: "the knee felt worse than usual on Wednesday and Friday mornings, 2 \
+                reason: "the knee felt worse than usual on Wednesday and Friday mornings, two \
                          in a row.",
             },
             Case {
@@ -1259,5 +1271,68 @@ mod tests {
         let text = ron::to_string(&progress).unwrap();
         let back: Progress = ron::from_str(&text).unwrap();
         assert_eq!(back, progress);
+    }
+
+    /// One logged run for the property test: day gap, pains, limp, morning, swelling.
+    fn arbitrary_run() -> impl Strategy<Value = (i64, u8, u8, bool, Option<Morning>, bool)> {
+        (
+            0i64..=3,
+            0u8..=10,
+            0u8..=10,
+            prop::bool::weighted(0.1),
+            prop::option::of(prop_oneof![
+                Just(Morning::Worse),
+                Just(Morning::Same),
+                Just(Morning::Better)
+            ]),
+            prop::bool::weighted(0.03),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn any_log_keeps_the_runner_between_natural_and_final_rates(
+            runs_per_week in 1u8..=7,
+            runs in prop::collection::vec(arbitrary_run(), 0..60),
+            clear_after in prop::option::of(0i64..120),
+        ) {
+            let plan = plan(runs_per_week);
+            let mut day = 0;
+            let mut records = Vec::new();
+            for (gap, during, after, limp, symptoms, swelling) in runs {
+                day += gap;
+                let mut record = run(day, during, after);
+                record.limp = limp;
+                record.swelling = swelling;
+                record.morning = symptoms.map(|symptoms| MorningCheck { symptoms, swelling: false });
+                records.push(record);
+            }
+            let mut log = RunLog::new(records);
+            if let Some(days) = clear_after {
+                log.clearances.push(Clearance { date: add_days(START, days), note: String::new() });
+            }
+            let progress = plan.progress(&log, add_days(START, day + 2));
+            let (natural, last) = (160, plan.final_target().spm);
+            prop_assert!(progress.level <= plan.top_level());
+            let mut step_up_weeks = Vec::new();
+            for decision in &progress.decisions {
+                prop_assert!(decision.validate().is_ok());
+                prop_assert!((natural..=last).contains(&decision.to.spm), "{:?}", decision);
+                match decision.action {
+                    Action::StepBack => prop_assert!(decision.to.spm <= decision.from.spm),
+                    Action::Progress => {
+                        prop_assert!(decision.to.spm >= decision.from.spm);
+                        step_up_weeks.push(plan.week_of(decision.date));
+                    }
+                    _ => prop_assert_eq!(decision.to_level, decision.from_level),
+                }
+            }
+            let mut distinct = step_up_weeks.clone();
+            distinct.dedup();
+            prop_assert_eq!(distinct, step_up_weeks, "two step-ups in one plan week");
+            for row in &progress.weeks {
+                prop_assert!((natural..=last).contains(&row.target.spm));
+            }
+        }
     }
 }
