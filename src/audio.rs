@@ -3,7 +3,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::engine::{ClickSound, EngineHandle, SoundChoice, Voicing};
+mod sound;
+
+pub use sound::{MAX_SOUND_FILE_BYTES, SoundError, load_sound};
+
+use crate::engine::{EngineHandle, SoundChoice, Voicing};
 
 #[derive(Clone, Debug)]
 pub struct OutputOptions {
@@ -52,12 +56,6 @@ pub enum AudioError {
     NoDevice,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SoundError {
-    #[error("cannot load sound")]
-    Unreadable,
-}
-
 pub struct AudioOutput {
     info: OutputInfo,
 }
@@ -92,11 +90,4 @@ pub struct DeviceInfo {
 
 pub fn output_devices() -> Result<Vec<DeviceInfo>, AudioError> {
     Ok(Vec::new())
-}
-
-pub fn load_sound(choice: &SoundChoice, sample_rate: u32) -> Result<ClickSound, SoundError> {
-    match choice {
-        SoundChoice::Builtin(sound) => Ok(sound.synthesize(sample_rate)),
-        SoundChoice::File(_) => Err(SoundError::Unreadable),
-    }
 }
