@@ -1,93 +1,290 @@
-//! The cpal adapter (API outline; implementation in progress).
+//! The cpal adapter: picks a device, opens a stream and lets the engine fill it.
+//!
+//! The engine does all the audio work; this module only moves samples (see the crate
+//! documentation for the threading rules). In the data callback the engine renders into
+//! an `f32` buffer allocated when the stream is built, and the samples are converted to
+//! the device's format. Stream errors go into a bounded queue with `try_send` (what does
+//! not fit is counted), and buffer sizes and latency into atomics; the control side reads
+//! both with [`AudioOutput::faults`] and [`AudioOutput::observed`], never blocking.
+//!
+//! Without a device, [`AudioOutput::silent`] drives the same engine from a plain thread
+//! at real-time pace, so steps and events keep coming.
 
-use std::fmt;
-use std::time::Duration;
-
+mod device;
+mod fault;
+mod monitor;
+mod output;
+mod quiet;
+mod silent;
 mod sound;
 
+use std::sync::Arc;
+
+pub use device::{DeviceInfo, output_devices};
+pub use fault::Fault;
+pub use monitor::Observed;
 pub use sound::{MAX_SOUND_FILE_BYTES, SoundError, load_sound};
 
-use crate::engine::{EngineHandle, SoundChoice, Voicing};
+use crate::engine::{EngineConfig, EngineHandle, SoundChoice, Voicing, engine};
+use fault::{FaultReceiver, fault_queue};
+use monitor::Monitor;
+use silent::SilentDriver;
 
-#[derive(Clone, Debug)]
+/// What to open.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputOptions {
+    /// A device id (`alsa:pulse`) or (part of) a device name; `None` for the default.
     pub device: Option<String>,
-    pub buffer_frames: u32,
+    /// Frames per callback to ask for, or `None` for the device's default. Fewer frames
+    /// make the clicks follow rate changes sooner at the cost of more wake-ups.
+    pub buffer_frames: Option<u32>,
 }
+
+/// 256 frames is 5.3 ms at 48 kHz: quick to respond, and easy for any machine to keep fed.
+pub const DEFAULT_BUFFER_FRAMES: u32 = 256;
 
 impl Default for OutputOptions {
     fn default() -> Self {
         Self {
             device: None,
-            buffer_frames: 256,
+            buffer_frames: Some(DEFAULT_BUFFER_FRAMES),
         }
     }
 }
 
-#[derive(Clone, Debug)]
+/// The buffer size the stream was built with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BufferSetting {
+    /// The device accepted a fixed number of frames per callback.
+    Fixed(u32),
+    /// The device refused a fixed size (or none was asked for) and chose its own.
+    DeviceDefault,
+    /// No device: a timer renders every few milliseconds.
+    NoDevice,
+}
+
+/// What was opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputInfo {
     pub device_name: String,
+    /// The id `--device` accepts; `None` without a device.
+    pub device_id: Option<String>,
     pub sample_rate: u32,
     pub channels: u16,
+    /// As cpal writes it: "f32", "i16", "i24", ...
     pub sample_format: String,
-    pub requested_buffer: Option<u32>,
+    pub buffer: BufferSetting,
 }
 
 impl OutputInfo {
+    /// "fixed 256-frame buffer (5.3 ms)", "the device's default buffer", ...
     pub fn buffer_description(&self) -> String {
-        String::new()
+        match self.buffer {
+            BufferSetting::Fixed(frames) => format!(
+                "fixed {frames}-frame buffer ({:.1} ms)",
+                f64::from(frames) * 1e3 / f64::from(self.sample_rate.max(1))
+            ),
+            BufferSetting::DeviceDefault => "the device's default buffer".to_owned(),
+            BufferSetting::NoDevice => format!(
+                "no device, paced by the clock every {} ms",
+                silent::TICK.as_millis()
+            ),
+        }
     }
-}
 
-pub struct Observed {
-    pub callback_frames: u32,
-    pub latency: Option<Duration>,
-}
-
-impl fmt::Display for Observed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "buffer {}", self.callback_frames)
+    pub fn has_device(&self) -> bool {
+        self.buffer != BufferSetting::NoDevice
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    #[error("no audio output device found")]
+    #[error(
+        "no audio output device found; check that your sound server is running, or pick one with --device (see `cadence-coach devices`)"
+    )]
     NoDevice,
+    #[error("no audio output device matches '{wanted}'; the devices are: {available}")]
+    DeviceNotFound { wanted: String, available: String },
+    #[error(
+        "the audio device '{device}' is busy; close the program using it or pick another with --device"
+    )]
+    Busy { device: String },
+    #[error(
+        "the audio device '{device}' offers no usable output format ({error}); pick another with --device"
+    )]
+    NoConfig { device: String, error: cpal::Error },
+    #[error(
+        "the default audio output does not open ({error}); check that your sound server is running, or pick a device with --device (see `cadence-coach devices`)"
+    )]
+    DefaultUnavailable { error: cpal::Error },
+    #[error(
+        "the audio device '{device}' only offers {format} samples, which cannot be played; pick another with --device"
+    )]
+    UnsupportedFormat { device: String, format: String },
+    #[error(
+        "cannot open an audio stream on '{device}' ({error}); pick another device with --device"
+    )]
+    Build { device: String, error: cpal::Error },
+    #[error(
+        "cannot start the audio stream on '{device}' ({error}); pick another device with --device"
+    )]
+    Play { device: String, error: cpal::Error },
+    #[error("cannot list the audio devices ({0}); check that your sound server is running")]
+    Enumerate(cpal::Error),
+    #[error("cannot start the audio thread ({0}); the system may be out of resources")]
+    Thread(std::io::Error),
+    #[error(transparent)]
+    Sound(#[from] SoundError),
 }
 
+/// A running output: the stream (or the silent driver) plus what it reports. Dropping it
+/// stops the sound.
 pub struct AudioOutput {
     info: OutputInfo,
+    monitor: Arc<Monitor>,
+    faults: FaultReceiver,
+    driver: Driver,
+}
+
+enum Driver {
+    /// Held only to keep playing: dropping it stops the stream.
+    Stream {
+        _stream: cpal::Stream,
+    },
+    Silent(SilentDriver),
 }
 
 impl AudioOutput {
+    /// Opens the default device, or the one `options.device` names, at its own sample
+    /// rate, channel count and sample format, and returns the handle of the engine that
+    /// feeds it. The sound is prepared here, at the device's rate.
     pub fn open(
-        _options: &OutputOptions,
-        _sound: &SoundChoice,
-        _voicing: Voicing,
+        options: &OutputOptions,
+        sound: &SoundChoice,
+        voicing: Voicing,
     ) -> Result<(AudioOutput, EngineHandle), AudioError> {
-        Err(AudioError::NoDevice)
+        output::open(options, sound, voicing)
+    }
+
+    /// The same engine with no device: a thread renders by the wall clock, ~10 ms at a
+    /// time, and discards the samples. Events are timed at their render time.
+    pub fn silent(
+        sample_rate: u32,
+        sound: &SoundChoice,
+        voicing: Voicing,
+    ) -> Result<(AudioOutput, EngineHandle), AudioError> {
+        let sample_rate = sample_rate.max(1);
+        let click = load_sound(sound, sample_rate)?;
+        let channels = 1;
+        let (engine, handle) = engine(
+            EngineConfig {
+                sample_rate,
+                channels,
+            },
+            click,
+            voicing,
+        );
+        let monitor = Arc::new(Monitor::new(sample_rate));
+        let driver =
+            SilentDriver::start(engine, Arc::clone(&monitor)).map_err(AudioError::Thread)?;
+        // Nothing reports faults without a device; the queue stays empty.
+        let (_, faults) = fault_queue();
+        let info = OutputInfo {
+            device_name: "no audio device".to_owned(),
+            device_id: None,
+            sample_rate,
+            channels,
+            sample_format: "f32".to_owned(),
+            buffer: BufferSetting::NoDevice,
+        };
+        let output = AudioOutput {
+            info,
+            monitor,
+            faults,
+            driver: Driver::Silent(driver),
+        };
+        Ok((output, handle))
     }
 
     pub fn info(&self) -> &OutputInfo {
         &self.info
     }
 
+    /// The callback size and latency actually seen, once the first callback has run.
     pub fn observed(&self) -> Option<Observed> {
-        None
+        self.monitor.observed()
     }
 
-    pub fn faults(&self) -> impl Iterator<Item = String> + '_ {
-        std::iter::empty()
+    /// Faults reported since the last call, without waiting; repeats come merged.
+    pub fn faults(&self) -> impl Iterator<Item = Fault> + use<> {
+        self.faults.drain()
+    }
+
+    /// False once the stream has died (device gone, stream invalidated) or the silent
+    /// thread has stopped; the output must then be reopened.
+    pub fn is_alive(&self) -> bool {
+        match &self.driver {
+            Driver::Stream { .. } => self.faults.stream_alive(),
+            Driver::Silent(driver) => driver.is_running(),
+        }
     }
 }
 
-pub struct DeviceInfo {
-    pub name: String,
-    pub is_default: bool,
-    pub default_config: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
 
-pub fn output_devices() -> Result<Vec<DeviceInfo>, AudioError> {
-    Ok(Vec::new())
+    use super::*;
+    use crate::engine::{BuiltinSound, EngineEvent, Program};
+
+    #[test]
+    fn the_silent_output_keeps_time_by_the_clock() {
+        let (output, handle) = AudioOutput::silent(
+            48_000,
+            &SoundChoice::Builtin(BuiltinSound::Beep),
+            Voicing::default(),
+        )
+        .unwrap();
+        assert!(!output.info().has_device());
+        assert!(output.info().buffer_description().contains("no device"));
+        let started = Instant::now();
+        // 600 spm: a step every 100 ms, 0.5 s long.
+        handle.start(&Program::steady(600.0, Some(0.5))).unwrap();
+        let mut steps = Vec::new();
+        let finished = loop {
+            std::thread::sleep(Duration::from_millis(5));
+            let mut done = None;
+            for event in handle.events() {
+                match event {
+                    EngineEvent::Step { audible_at, .. } => steps.push(audible_at.unwrap()),
+                    EngineEvent::Finished { steps, .. } => done = Some(steps),
+                    EngineEvent::Stopped { .. } => {}
+                }
+            }
+            if let Some(done) = done {
+                break done;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "never finished");
+        };
+        let took = started.elapsed();
+        assert_eq!(finished, 5);
+        assert_eq!(steps.len(), 5);
+        // Real-time pace: not faster than the program, and not much slower.
+        assert!(took >= Duration::from_millis(450), "{took:?}");
+        assert!(took < Duration::from_millis(1_500), "{took:?}");
+        for pair in steps.windows(2) {
+            let gap = pair[1] - pair[0];
+            assert!(
+                gap.abs_diff(Duration::from_millis(100)) < Duration::from_micros(50),
+                "{gap:?}"
+            );
+        }
+        assert!(output.is_alive());
+        assert_eq!(output.faults().count(), 0);
+        let observed = output.observed().unwrap();
+        assert_eq!(observed.latency, None);
+        drop(output);
+        // The engine went with the thread.
+        assert!(handle.start(&Program::steady(170.0, None)).is_err());
+    }
 }

@@ -14,15 +14,17 @@ pub fn run(_args: DevicesArgs) -> anyhow::Result<()> {
         println!("no audio output devices found; check that your sound server is running");
         return Ok(());
     }
+    println!("audio output devices (* default); pass a name or id to play --device:");
     for device in devices {
         println!(
-            "{} {}{}",
+            "{} {}  [{}]{}",
             if device.is_default { "*" } else { " " },
             device.name,
+            device.id,
             device
                 .default_config
-                .map(|c| format!("  ({c})"))
-                .unwrap_or_default()
+                .map(|c| format!("  {c}"))
+                .unwrap_or_else(|| "  (not available now)".to_owned())
         );
     }
     Ok(())

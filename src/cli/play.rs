@@ -81,6 +81,9 @@ pub fn run(args: PlayArgs) -> anyhow::Result<()> {
             }
         }
         for fault in output.faults() {
+            if fault.is_fatal() {
+                anyhow::bail!("{fault}");
+            }
             eprintln!("\raudio problem: {fault}");
         }
         if !reported_latency && let Some(observed) = output.observed() {
