@@ -40,10 +40,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Render(args)) => render::run(args),
         Some(Command::Devices(args)) => devices::run(args),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            Ok(())
-        }
+        None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

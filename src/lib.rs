@@ -39,3 +39,4 @@ pub mod cli;
 pub mod coach;
 pub mod engine;
 pub mod export;
+pub mod ui;

@@ -1,0 +1,139 @@
+//! The desktop app (eframe, glow renderer).
+//!
+//! * [`app`] holds the eframe `App`: persisted preferences apart from runtime fields;
+//!   `logic` drains engine events and audio faults every frame; each screen's `*_ui`
+//!   function only draws and pushes [`app::Action`]s, which run after drawing.
+//! * [`metronome`] is the live side of the Run screen (output, engine handle, rate,
+//!   flash timing), free of egui so that it can be tested without a window.
+//! * The sound card is reached through an [`OutputFactory`], so tests and tools can put
+//!   a real engine behind a simulated device (see `tests/support/clock.rs`).
+//!
+//! Audio never depends on the GUI: the engine renders on the audio thread, and the GUI
+//! only sends commands and reads events. Repaints happen on input, or at the next flash
+//! edge while playing (`request_repaint_after`); a stopped app does not repaint at all.
+
+pub mod app;
+mod fields;
+mod later_screens;
+pub mod metronome;
+mod run_screen;
+mod settings_screen;
+
+use std::path::Path;
+
+pub use app::{CadenceApp, Preferences, Screen};
+pub use metronome::{Metronome, OutputKind};
+
+use crate::audio::{
+    AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions, SoundError,
+};
+use crate::engine::{EngineHandle, SoundChoice, Voicing};
+
+/// What the app needs from an open output, real or simulated.
+pub trait Output {
+    fn info(&self) -> &OutputInfo;
+    /// Buffer size and latency as measured once the stream runs.
+    fn observed(&self) -> Option<Observed>;
+    /// Stream problems reported since the last call.
+    fn take_faults(&self) -> Vec<String>;
+}
+
+impl Output for AudioOutput {
+    fn info(&self) -> &OutputInfo {
+        AudioOutput::info(self)
+    }
+
+    fn observed(&self) -> Option<Observed> {
+        AudioOutput::observed(self)
+    }
+
+    fn take_faults(&self) -> Vec<String> {
+        AudioOutput::faults(self).collect()
+    }
+}
+
+/// An open output and the handle of the engine it drives.
+pub type Opened = (Box<dyn Output>, EngineHandle);
+
+/// Opens outputs. The app uses [`DeviceOutputs`]; tests inject one that renders a real
+/// engine from a thread, so everything but the sound card is exercised.
+pub trait OutputFactory {
+    /// Opens the sound card.
+    fn open(
+        &self,
+        options: &OutputOptions,
+        sound: &SoundChoice,
+        voicing: Voicing,
+    ) -> Result<Opened, AudioError>;
+
+    /// A device-less real-time clock driving the same engine, so the flash keeps the
+    /// beat when there is no sound card.
+    fn silent(
+        &self,
+        sample_rate: u32,
+        sound: &SoundChoice,
+        voicing: Voicing,
+    ) -> Result<Opened, SoundError>;
+
+    fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError>;
+}
+
+/// The real sound card, through [`crate::audio`].
+pub struct DeviceOutputs;
+
+impl OutputFactory for DeviceOutputs {
+    fn open(
+        &self,
+        options: &OutputOptions,
+        sound: &SoundChoice,
+        voicing: Voicing,
+    ) -> Result<Opened, AudioError> {
+        let (output, handle) = AudioOutput::open(options, sound, voicing)?;
+        Ok((Box::new(output), handle))
+    }
+
+    fn silent(
+        &self,
+        sample_rate: u32,
+        sound: &SoundChoice,
+        voicing: Voicing,
+    ) -> Result<Opened, SoundError> {
+        let (output, handle) = AudioOutput::silent(sample_rate, sound, voicing)?;
+        Ok((Box::new(output), handle))
+    }
+
+    fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError> {
+        crate::audio::output_devices()
+    }
+}
+
+/// Opens the window with the real sound card. `data_dir` (from `--data-dir`) holds the
+/// window state instead of the platform folder.
+pub fn run_app(data_dir: Option<&Path>) -> anyhow::Result<()> {
+    run_app_with(data_dir, Box::new(DeviceOutputs))
+}
+
+/// Opens the window with the given outputs.
+pub fn run_app_with(
+    data_dir: Option<&Path>,
+    outputs: Box<dyn OutputFactory>,
+) -> anyhow::Result<()> {
+    let viewport = eframe::egui::ViewportBuilder::default()
+        .with_title("Cadence Coach")
+        .with_app_id("cadence-coach")
+        .with_inner_size([760.0, 720.0])
+        .with_min_inner_size([380.0, 520.0]);
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        persistence_path: data_dir.map(|dir| dir.join("window.ron")),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "cadence-coach",
+        options,
+        Box::new(|cc| Ok(Box::new(CadenceApp::new(cc, outputs)))),
+    )
+    // eframe's error is not Sync, so it is carried as text.
+    .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
+}

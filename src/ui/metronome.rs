@@ -1,0 +1,848 @@
+//! The Run screen's live side: the output, the engine handle, the step rate and the
+//! flash timing. Free of egui, so tests can drive it without a window. The app calls
+//! [`Metronome::poll`] every frame and repaints when [`Metronome::next_wake`] says.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::{Opened, Output, OutputFactory};
+use crate::audio::{self, Observed, OutputInfo, OutputOptions};
+use crate::engine::{
+    Accent, EngineEvent, EngineHandle, Program, Segment, SoundChoice, StatusSnapshot, TempoMap,
+    Voicing,
+};
+
+pub const MIN_SPM: u32 = 60;
+pub const MAX_SPM: u32 = 250;
+pub const DEFAULT_SPM: u32 = 170;
+/// Bluetooth headphones lag by 100-300 ms; more than this is a typing slip.
+pub const MAX_VISUAL_OFFSET_MS: i32 = 500;
+/// The device-less clock runs at a common rate; nothing is heard from it anyway.
+const SILENT_SAMPLE_RATE: u32 = 48_000;
+/// While playing, a stream that renders nothing for this long is taken for dead.
+const STALL: Duration = Duration::from_millis(1_500);
+const FLASH_MAX: Duration = Duration::from_millis(120);
+/// When a step's event is late, look for it this often.
+const EVENT_POLL: Duration = Duration::from_millis(10);
+/// A flash due this soon is lit now: a frame for a millisecond is not worth drawing.
+const EARLY: Duration = Duration::from_millis(2);
+/// After Stop, check this often for the engine's final count.
+const STOP_POLL: Duration = Duration::from_millis(20);
+const STOP_WAIT: Duration = Duration::from_secs(1);
+/// A zero delay would mean "repaint continuously".
+const MIN_WAKE: Duration = Duration::from_millis(1);
+/// Preview: two clicks, the first accented when accents are on.
+const PREVIEW_SPM: f64 = 120.0;
+const PREVIEW_SECONDS: f64 = 0.9;
+
+/// Where the clicks go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// The sound card.
+    Device,
+    /// No sound card: a real-time clock drives the engine so the flash keeps the beat.
+    Silent,
+}
+
+/// What the metronome starts with (from the saved preferences).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub device: Option<String>,
+    pub spm: u32,
+    pub sound: SoundChoice,
+    pub voicing: Voicing,
+    pub visual_offset_ms: i32,
+}
+
+/// A flash on the screen, lined up with a click.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub at: Instant,
+    pub accented: bool,
+}
+
+/// How far a run got.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Engine time, not wall-clock time.
+    pub elapsed: Duration,
+    pub steps: u64,
+}
+
+struct Active {
+    output: Box<dyn Output>,
+    handle: EngineHandle,
+    kind: OutputKind,
+    /// The sound the engine holds (a preview may have replaced the chosen one).
+    sound: SoundChoice,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct SeenStep {
+    index: u64,
+    /// Session time of the step.
+    seconds: f64,
+    /// When its flash was due (the click's time shifted by the visual offset).
+    flash_at: Instant,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    last_step: Option<SeenStep>,
+    /// The engine's heartbeat, to notice a stream that died.
+    buffers: u64,
+    heartbeat_at: Instant,
+    /// Status from before this count of buffers belongs to an earlier run.
+    start_buffers: u64,
+    /// Figures carried over from an output that was replaced mid-run.
+    floor: Figures,
+}
+
+impl Run {
+    fn new(now: Instant, buffers: u64) -> Self {
+        Self {
+            last_step: None,
+            buffers,
+            heartbeat_at: now,
+            start_buffers: buffers,
+            floor: Figures::default(),
+        }
+    }
+}
+
+enum Playback {
+    Stopped,
+    Playing(Run),
+    /// Stop was sent; waiting for the engine's final count.
+    Stopping {
+        run: Run,
+        since: Instant,
+    },
+}
+
+/// Flash bookkeeping, apart from the output so both can be borrowed at once.
+struct Beat {
+    playback: Playback,
+    pending: VecDeque<Flash>,
+    lit: Option<Flash>,
+    shown: u64,
+    offset_ms: i32,
+    last_run: Figures,
+}
+
+impl Beat {
+    /// Takes in the engine's events: step events become flashes while playing.
+    fn absorb(&mut self, handle: &EngineHandle, now: Instant, spm: u32) {
+        let sample_rate = f64::from(handle.config().sample_rate);
+        for event in handle.events() {
+            match event {
+                EngineEvent::Step {
+                    index,
+                    frame,
+                    accented,
+                    audible_at,
+                    ..
+                } => {
+                    // Steps of a preview, or of a run being stopped, show nothing.
+                    let Playback::Playing(run) = &mut self.playback else {
+                        continue;
+                    };
+                    let flash_at = shift(audible_at.unwrap_or(now), self.offset_ms);
+                    run.last_step = Some(SeenStep {
+                        index,
+                        seconds: frame as f64 / sample_rate,
+                        flash_at,
+                    });
+                    let mut at = flash_at;
+                    if at + flash_length(spm) <= now {
+                        // Late (the offset asks for more than the output's lead): show
+                        // it now rather than not at all.
+                        at = now;
+                    }
+                    self.pending.push_back(Flash { at, accented });
+                }
+                // Only the stop we asked for ends a run: a quick Stop-Start may leave
+                // the first run's Stopped event behind.
+                EngineEvent::Stopped { frames, steps } => {
+                    if matches!(self.playback, Playback::Stopping { .. }) {
+                        self.finish(frames as f64 / sample_rate, steps);
+                    }
+                }
+                EngineEvent::Finished { frames, steps } => {
+                    if !matches!(self.playback, Playback::Stopped) {
+                        self.finish(frames as f64 / sample_rate, steps);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, seconds: f64, steps: u64) {
+        let floor = match &self.playback {
+            Playback::Playing(run) | Playback::Stopping { run, .. } => run.floor,
+            Playback::Stopped => Figures::default(),
+        };
+        self.last_run = Figures {
+            elapsed: seconds_to_duration(seconds).max(floor.elapsed),
+            steps: steps.max(floor.steps),
+        };
+        self.playback = Playback::Stopped;
+        self.pending.clear();
+        self.lit = None;
+    }
+
+    /// Lights the latest flash that is due, and puts out one that has run its length.
+    fn advance(&mut self, now: Instant, spm: u32) {
+        let length = flash_length(spm);
+        while let Some(next) = self.pending.front().copied() {
+            if next.at > now + EARLY {
+                break;
+            }
+            self.pending.pop_front();
+            if now < next.at + length {
+                self.lit = Some(next);
+                self.shown += 1;
+            }
+        }
+        if self.lit.is_some_and(|lit| now >= lit.at + length) {
+            self.lit = None;
+        }
+    }
+}
+
+/// The metronome behind the Run screen.
+pub struct Metronome {
+    outputs: Box<dyn OutputFactory>,
+    options: OutputOptions,
+    active: Option<Active>,
+    spm: u32,
+    sound: SoundChoice,
+    voicing: Voicing,
+    beat: Beat,
+    /// Why there is no sound; the screen offers Retry.
+    problem: Option<String>,
+    /// Something worth knowing that needs no action.
+    notice: Option<String>,
+    last_fault: Option<String>,
+}
+
+impl Metronome {
+    /// Opens nothing yet: see [`Metronome::open_device`].
+    pub fn new(outputs: Box<dyn OutputFactory>, setup: Setup) -> Self {
+        let mut notice = None;
+        // A sound file that went missing since last time must not block the sound card.
+        let sound = match audio::load_sound(&setup.sound, SILENT_SAMPLE_RATE) {
+            Ok(_) => setup.sound,
+            Err(error) => {
+                notice = Some(format!(
+                    "The sound '{}' could not be loaded ({error}); using the {} instead.",
+                    setup.sound,
+                    SoundChoice::default()
+                ));
+                SoundChoice::default()
+            }
+        };
+        Self {
+            outputs,
+            options: OutputOptions {
+                device: setup.device,
+                ..OutputOptions::default()
+            },
+            active: None,
+            spm: setup.spm.clamp(MIN_SPM, MAX_SPM),
+            sound,
+            voicing: Voicing {
+                volume: setup.voicing.volume.clamp(0.0, 1.0),
+                accent: setup.voicing.accent,
+            },
+            beat: Beat {
+                playback: Playback::Stopped,
+                pending: VecDeque::new(),
+                lit: None,
+                shown: 0,
+                offset_ms: setup
+                    .visual_offset_ms
+                    .clamp(-MAX_VISUAL_OFFSET_MS, MAX_VISUAL_OFFSET_MS),
+                last_run: Figures::default(),
+            },
+            problem: None,
+            notice,
+            last_fault: None,
+        }
+    }
+
+    // ----- Reading -----
+
+    pub fn spm(&self) -> u32 {
+        self.spm
+    }
+
+    pub fn sound(&self) -> &SoundChoice {
+        &self.sound
+    }
+
+    pub fn voicing(&self) -> Voicing {
+        self.voicing
+    }
+
+    pub fn visual_offset_ms(&self) -> i32 {
+        self.beat.offset_ms
+    }
+
+    pub fn device(&self) -> Option<&str> {
+        self.options.device.as_deref()
+    }
+
+    /// True from Start until Stop (also while the sound card is missing and the silent
+    /// clock keeps the beat).
+    pub fn is_playing(&self) -> bool {
+        matches!(self.beat.playback, Playback::Playing(_))
+    }
+
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn output_kind(&self) -> Option<OutputKind> {
+        self.active.as_ref().map(|active| active.kind)
+    }
+
+    pub fn output_info(&self) -> Option<&OutputInfo> {
+        self.active.as_ref().map(|active| active.output.info())
+    }
+
+    pub fn observed(&self) -> Option<Observed> {
+        self.active
+            .as_ref()
+            .and_then(|active| active.output.observed())
+    }
+
+    /// The engine's live figures, if an output is open.
+    pub fn status(&self) -> Option<StatusSnapshot> {
+        self.active.as_ref().map(|active| active.handle.status())
+    }
+
+    /// Flashes shown so far (for tests and diagnostics).
+    pub fn flashes_shown(&self) -> u64 {
+        self.beat.shown
+    }
+
+    /// The flash to show at `now`, as of the last [`Metronome::poll`].
+    pub fn flash(&self, now: Instant) -> Option<Flash> {
+        self.beat
+            .lit
+            .filter(|lit| now < lit.at + flash_length(self.spm))
+    }
+
+    /// Time and steps of the current run, or of the last one when stopped.
+    pub fn figures(&self) -> Figures {
+        let run = match &self.beat.playback {
+            Playback::Stopped => return self.beat.last_run,
+            Playback::Playing(run) | Playback::Stopping { run, .. } => run,
+        };
+        let Some(active) = &self.active else {
+            return run.floor;
+        };
+        let status = active.handle.status();
+        // Until the engine has rendered after Start, its status is the last run's.
+        if status.buffers <= run.start_buffers + 1 {
+            return run.floor;
+        }
+        Figures {
+            elapsed: seconds_to_duration(active.handle.frames_to_seconds(status.elapsed_frames))
+                .max(run.floor.elapsed),
+            steps: status.steps.max(run.floor.steps),
+        }
+    }
+
+    // ----- Each frame -----
+
+    /// Drains engine events and audio faults, lights or puts out the flash, and
+    /// notices a stream that died.
+    pub fn poll(&mut self, now: Instant) {
+        self.collect_faults();
+        let Some(active) = &self.active else {
+            return;
+        };
+        self.beat.absorb(&active.handle, now, self.spm);
+        if let Playback::Stopping { since, .. } = self.beat.playback
+            && now.saturating_duration_since(since) >= STOP_WAIT
+        {
+            // The engine never confirmed: keep what its status last said.
+            let status = active.handle.status();
+            self.beat.finish(
+                active.handle.frames_to_seconds(status.elapsed_frames),
+                status.steps,
+            );
+        }
+        self.beat.advance(now, self.spm);
+        self.watch(now);
+    }
+
+    /// How long until the screen must be drawn again: the next flash edge while
+    /// playing, `None` when stopped (no repaints at all).
+    pub fn next_wake(&self, now: Instant) -> Option<Duration> {
+        let run = match &self.beat.playback {
+            Playback::Stopped => return None,
+            Playback::Stopping { .. } => return Some(STOP_POLL),
+            Playback::Playing(run) => run,
+        };
+        let mut wake = run.heartbeat_at + STALL;
+        if let Some(lit) = self.beat.lit {
+            wake = wake.min(lit.at + flash_length(self.spm));
+        }
+        match self.beat.pending.front() {
+            Some(next) => wake = wake.min(next.at),
+            None => {
+                // The next step's event has not arrived. Wake when its flash is due:
+                // steps are rendered before they are heard, so the event is usually
+                // there by then and no frame is spent looking for it.
+                let due = run
+                    .last_step
+                    .map(|step| step.flash_at + step_interval(self.spm))
+                    .filter(|&due| due > now)
+                    .unwrap_or(now + EVENT_POLL);
+                wake = wake.min(due);
+            }
+        }
+        Some(wake.saturating_duration_since(now).max(MIN_WAKE))
+    }
+
+    // ----- Commands -----
+
+    /// Opens the sound card if nothing is open, so a missing device shows up before
+    /// the run starts.
+    pub fn open_device(&mut self) {
+        if self.active.is_none() {
+            self.switch_to_device(Instant::now());
+        }
+    }
+
+    /// Tries the sound card again; while playing, the sound comes back at the current
+    /// position in the run.
+    pub fn retry(&mut self) {
+        self.switch_to_device(Instant::now());
+    }
+
+    pub fn toggle(&mut self) {
+        if self.is_playing() {
+            self.stop();
+        } else {
+            self.start();
+        }
+    }
+
+    pub fn start(&mut self) {
+        let now = Instant::now();
+        if self.active.is_none() {
+            self.switch_to_device(now);
+        }
+        if self.active.is_none() {
+            self.switch_to_silent(now);
+        }
+        self.load_chosen_sound();
+        let Some(active) = &self.active else {
+            // Both failed; the problem says why.
+            return;
+        };
+        // Leftovers from a preview or the last run.
+        active.handle.events().for_each(drop);
+        let program = Program::steady(f64::from(self.spm), None);
+        if let Err(error) = active.handle.start(&program) {
+            self.notice = Some(format!("Could not start: {error}."));
+            return;
+        }
+        self.beat.pending.clear();
+        self.beat.lit = None;
+        self.beat.playback = Playback::Playing(Run::new(now, active.handle.status().buffers));
+    }
+
+    pub fn stop(&mut self) {
+        let Playback::Playing(run) = self.beat.playback else {
+            return;
+        };
+        self.beat.pending.clear();
+        self.beat.lit = None;
+        let Some(active) = &self.active else {
+            self.beat.playback = Playback::Stopped;
+            self.beat.last_run = run.floor;
+            return;
+        };
+        if let Err(error) = active.handle.stop() {
+            self.notice = Some(format!("Could not stop the clicks: {error}."));
+        }
+        self.beat.playback = Playback::Stopping {
+            run,
+            since: Instant::now(),
+        };
+    }
+
+    /// Sets the step rate (clamped to 60-250); while playing it applies from the next
+    /// step, without a phase jump.
+    pub fn set_spm(&mut self, spm: u32) {
+        let spm = spm.clamp(MIN_SPM, MAX_SPM);
+        if spm == self.spm {
+            return;
+        }
+        self.spm = spm;
+        if let (true, Some(active)) = (self.is_playing(), &self.active)
+            && let Err(error) = active.handle.set_rate(f64::from(spm))
+        {
+            self.notice = Some(format!("The rate did not reach the engine: {error}."));
+        }
+    }
+
+    pub fn nudge(&mut self, delta: i32) {
+        self.set_spm(self.spm.saturating_add_signed(delta));
+    }
+
+    pub fn set_volume(&mut self, volume: f32) {
+        let volume = if volume.is_finite() {
+            volume.clamp(0.0, 1.0)
+        } else {
+            self.voicing.volume
+        };
+        self.voicing.volume = volume;
+        if let Some(active) = &self.active
+            && let Err(error) = active.handle.set_volume(volume)
+        {
+            self.notice = Some(format!("The volume did not reach the engine: {error}."));
+        }
+    }
+
+    pub fn set_accent(&mut self, accent: Accent) {
+        self.voicing.accent = accent;
+        if let Some(active) = &self.active
+            && let Err(error) = active.handle.set_accent(accent)
+        {
+            self.notice = Some(format!("The accent did not reach the engine: {error}."));
+        }
+    }
+
+    /// Chooses the click sound; a file that cannot be loaded is refused with the reason.
+    pub fn set_sound(&mut self, choice: SoundChoice) -> Result<(), String> {
+        let sample_rate = self.sample_rate();
+        let click = audio::load_sound(&choice, sample_rate).map_err(|error| error.to_string())?;
+        self.sound = choice.clone();
+        if let Some(active) = self
+            .active
+            .as_mut()
+            .filter(|active| active.kind == OutputKind::Device)
+        {
+            active
+                .handle
+                .set_sound(click)
+                .map_err(|error| format!("The sound did not reach the engine: {error}."))?;
+            active.sound = choice;
+        }
+        Ok(())
+    }
+
+    /// Plays two clicks of `choice` on the sound card, without choosing it.
+    pub fn preview(&mut self, choice: &SoundChoice) -> Result<(), String> {
+        if self.is_playing() {
+            return Err("Stop the run to preview another sound.".into());
+        }
+        self.open_device();
+        let Some(active) = self
+            .active
+            .as_mut()
+            .filter(|active| active.kind == OutputKind::Device)
+        else {
+            return Err("There is no sound card to play the preview on.".into());
+        };
+        let click = audio::load_sound(choice, active.handle.config().sample_rate)
+            .map_err(|error| error.to_string())?;
+        let sent = active.handle.set_sound(click).and_then(|()| {
+            active
+                .handle
+                .start(&Program::steady(PREVIEW_SPM, Some(PREVIEW_SECONDS)))
+        });
+        active.sound = choice.clone();
+        sent.map_err(|error| format!("The preview did not reach the engine: {error}."))
+    }
+
+    pub fn set_visual_offset_ms(&mut self, offset_ms: i32) {
+        self.beat.offset_ms = offset_ms.clamp(-MAX_VISUAL_OFFSET_MS, MAX_VISUAL_OFFSET_MS);
+    }
+
+    /// Switches to another output device (`None`: the system default), carrying on
+    /// the run if one is playing. If it cannot be opened, the current output stays.
+    pub fn set_device(&mut self, device: Option<String>) {
+        if device == self.options.device {
+            return;
+        }
+        self.options.device = device;
+        self.switch_to_device(Instant::now());
+    }
+
+    pub fn devices(&self) -> Result<Vec<audio::DeviceInfo>, String> {
+        self.outputs.devices().map_err(|error| error.to_string())
+    }
+
+    pub fn dismiss_notice(&mut self) {
+        self.notice = None;
+    }
+
+    // ----- Outputs -----
+
+    fn sample_rate(&self) -> u32 {
+        self.active.as_ref().map_or(SILENT_SAMPLE_RATE, |active| {
+            active.handle.config().sample_rate
+        })
+    }
+
+    fn collect_faults(&mut self) {
+        let Some(active) = &self.active else {
+            return;
+        };
+        for fault in active.output.take_faults() {
+            self.notice = Some(format!("Audio problem: {fault}"));
+            self.last_fault = Some(fault);
+        }
+    }
+
+    /// A preview may have left another sound in the engine.
+    fn load_chosen_sound(&mut self) {
+        let Some(active) = self
+            .active
+            .as_ref()
+            .filter(|active| active.kind == OutputKind::Device && active.sound != self.sound)
+        else {
+            return;
+        };
+        let result = audio::load_sound(&self.sound, active.handle.config().sample_rate)
+            .map_err(|error| error.to_string())
+            .and_then(|click| active.handle.set_sound(click).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => {
+                if let Some(active) = self.active.as_mut() {
+                    active.sound = self.sound.clone();
+                }
+            }
+            Err(error) => self.notice = Some(format!("The chosen sound is not playing: {error}")),
+        }
+    }
+
+    /// Notices a stream that stopped rendering while playing, and keeps the beat on
+    /// the silent clock.
+    fn watch(&mut self, now: Instant) {
+        let (Playback::Playing(run), Some(active)) = (&mut self.beat.playback, &self.active) else {
+            return;
+        };
+        let buffers = active.handle.status().buffers;
+        if buffers != run.buffers {
+            run.buffers = buffers;
+            run.heartbeat_at = now;
+            return;
+        }
+        if now.saturating_duration_since(run.heartbeat_at) < STALL {
+            return;
+        }
+        match active.kind {
+            OutputKind::Device => {
+                let reason = self
+                    .last_fault
+                    .take()
+                    .unwrap_or_else(|| "the audio device stopped responding".into());
+                self.notice = None;
+                self.problem = Some(format!(
+                    "Sound stopped: {reason}. The flash keeps the beat; press Retry to bring the sound back."
+                ));
+                self.switch_to_silent(now);
+            }
+            OutputKind::Silent => {
+                self.problem = Some("The metronome's clock stopped; press Retry.".into());
+                let figures = self.figures();
+                self.beat
+                    .finish(figures.elapsed.as_secs_f64(), figures.steps);
+                self.active = None;
+            }
+        }
+    }
+
+    /// Opens the sound card and moves the run onto it. On failure the current output
+    /// (if any) carries on and the problem says why.
+    fn switch_to_device(&mut self, now: Instant) {
+        match self.outputs.open(&self.options, &self.sound, self.voicing) {
+            Ok(opened) => {
+                self.problem = None;
+                self.last_fault = None;
+                let sound = self.sound.clone();
+                self.replace_output(opened, OutputKind::Device, sound, now);
+            }
+            Err(error) => {
+                let device = self
+                    .options
+                    .device
+                    .as_deref()
+                    .unwrap_or("the default output");
+                self.problem = Some(format!(
+                    "No sound from {device}: {error}. Connect headphones or pick another output in Settings, then press Retry."
+                ));
+            }
+        }
+    }
+
+    /// Moves the run onto the device-less clock (its sound is never heard).
+    fn switch_to_silent(&mut self, now: Instant) {
+        let sound = SoundChoice::default();
+        match self
+            .outputs
+            .silent(SILENT_SAMPLE_RATE, &sound, self.voicing)
+        {
+            Ok(opened) => self.replace_output(opened, OutputKind::Silent, sound, now),
+            Err(error) => {
+                let figures = self.figures();
+                if !matches!(self.beat.playback, Playback::Stopped) {
+                    self.beat
+                        .finish(figures.elapsed.as_secs_f64(), figures.steps);
+                }
+                self.active = None;
+                let before = self.problem.take().unwrap_or_default();
+                self.problem = Some(
+                    format!("{before} The flash cannot run without a sound card either: {error}.")
+                        .trim_start()
+                        .to_owned(),
+                );
+            }
+        }
+    }
+
+    /// Installs a new output; a run in progress goes on from where it was.
+    fn replace_output(
+        &mut self,
+        (output, handle): Opened,
+        kind: OutputKind,
+        sound: SoundChoice,
+        now: Instant,
+    ) {
+        let previous = self.active.replace(Active {
+            output,
+            handle,
+            kind,
+            sound,
+        });
+        let Some(previous) = previous else {
+            return;
+        };
+        // Steps the old output already rendered still flash and still count.
+        self.beat.absorb(&previous.handle, now, self.spm);
+        let status = previous.handle.status();
+        let Playback::Playing(run) = &mut self.beat.playback else {
+            return;
+        };
+        let Some(active) = &self.active else {
+            return;
+        };
+        let seconds = previous
+            .handle
+            .frames_to_seconds(status.elapsed_frames)
+            .max(run.floor.elapsed.as_secs_f64());
+        let last_step = run.last_step.map(|step| (step.index, step.seconds));
+        let program = resume_program(f64::from(self.spm), last_step);
+        let sample_rate = f64::from(active.handle.config().sample_rate);
+        let mut at_frame = (seconds * sample_rate).round() as u64;
+        if let Some((_, step_seconds)) = last_step {
+            // Never sound the last step twice.
+            at_frame = at_frame.max((step_seconds * sample_rate).round() as u64 + 1);
+        }
+        if let Err(error) = active.handle.start_at(&program, at_frame) {
+            self.notice = Some(format!("Could not carry on the run: {error}."));
+        }
+        let buffers = active.handle.status().buffers;
+        run.floor = Figures {
+            elapsed: seconds_to_duration(seconds),
+            steps: status.steps.max(run.floor.steps),
+        };
+        run.buffers = buffers;
+        run.start_buffers = buffers;
+        run.heartbeat_at = now;
+        // `previous` drops here, closing the old stream after the new one started.
+    }
+}
+
+/// A program that carries on a run at `spm`: step `index` fell at `seconds`, so the
+/// step count and the phase continue where they were, whatever rates came before.
+pub fn resume_program(spm: f64, last_step: Option<(u64, f64)>) -> Program {
+    let mut program = Program::steady(spm, None);
+    if let Some((index, seconds)) = last_step
+        && index > 0
+        && seconds > 0.0
+    {
+        // The first segment lies wholly before the resume point; it only sets how many
+        // steps came before.
+        program.tempo = TempoMap {
+            segments: vec![
+                Segment::Hold {
+                    spm: index as f64 * 60.0 / seconds,
+                    seconds,
+                },
+                Segment::Hold {
+                    spm,
+                    seconds: f64::INFINITY,
+                },
+            ],
+        };
+    }
+    program
+}
+
+fn step_interval(spm: u32) -> Duration {
+    Duration::from_secs_f64(60.0 / f64::from(spm.max(1)))
+}
+
+/// Long enough to catch the eye, short enough to leave a dark gap at 250 spm.
+fn flash_length(spm: u32) -> Duration {
+    FLASH_MAX.min(step_interval(spm).mul_f64(0.4))
+}
+
+/// The flash shows `offset_ms` before the click is heard (after, when negative).
+fn shift(audible_at: Instant, offset_ms: i32) -> Instant {
+    let offset = Duration::from_millis(u64::from(offset_ms.unsigned_abs()));
+    let shifted = if offset_ms >= 0 {
+        audible_at.checked_sub(offset)
+    } else {
+        audible_at.checked_add(offset)
+    };
+    shifted.unwrap_or(audible_at)
+}
+
+fn seconds_to_duration(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_program_keeps_the_count_and_the_phase() {
+        let rate = 48_000;
+        // Step 40 fell at 13.5 s; the rate is now 180 spm.
+        let program = resume_program(180.0, Some((40, 13.5))).compile(rate);
+        let at = |seconds: f64| program.tempo().steps_at_frame(seconds * f64::from(rate));
+        assert!((at(13.5) - 40.0).abs() < 1e-9);
+        assert!((at(13.5 + 60.0 / 180.0) - 41.0).abs() < 1e-9);
+        assert!((at(13.5 + 10.0 * 60.0 / 180.0) - 50.0).abs() < 1e-9);
+        // Nothing seen yet: a plain steady program.
+        assert_eq!(resume_program(170.0, None), Program::steady(170.0, None));
+        assert_eq!(
+            resume_program(170.0, Some((0, 0.0))),
+            Program::steady(170.0, None)
+        );
+    }
+
+    #[test]
+    fn flashes_are_short_and_shifted_by_the_offset() {
+        assert_eq!(flash_length(60), FLASH_MAX);
+        assert_eq!(flash_length(250), Duration::from_millis(96));
+        let now = Instant::now() + Duration::from_secs(1);
+        assert_eq!(shift(now, 200), now - Duration::from_millis(200));
+        assert_eq!(shift(now, -200), now + Duration::from_millis(200));
+    }
+}
