@@ -194,9 +194,9 @@ fn sound_controls_ui(
                     }
                 }
             });
-        ui.add_space(16.0);
-        volume_ui(ui, metronome, actions);
     });
+    // On a row of its own, so a long accent name cannot push it off a narrow window.
+    volume_ui(ui, metronome, actions);
 }
 
 /// The volume in percent; the slider's own number field cannot go outside 0-100.
