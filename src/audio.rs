@@ -206,16 +206,6 @@ impl AudioOutput {
         Ok((output, handle))
     }
 
-    /// A device-less real-time clock driving the same engine, so that the visual
-    /// metronome keeps going without a sound card (implementation in progress).
-    pub fn silent(
-        _sample_rate: u32,
-        _sound: &SoundChoice,
-        _voicing: Voicing,
-    ) -> Result<(AudioOutput, EngineHandle), SoundError> {
-        Err(SoundError::Unreadable)
-    }
-
     pub fn info(&self) -> &OutputInfo {
         &self.info
     }

@@ -24,9 +24,7 @@ use std::path::Path;
 pub use app::{CadenceApp, Preferences, Screen};
 pub use metronome::{Metronome, OutputKind};
 
-use crate::audio::{
-    AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions, SoundError,
-};
+use crate::audio::{AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions};
 use crate::engine::{EngineHandle, SoundChoice, Voicing};
 
 /// What the app needs from an open output, real or simulated.
@@ -48,7 +46,9 @@ impl Output for AudioOutput {
     }
 
     fn take_faults(&self) -> Vec<String> {
-        AudioOutput::faults(self).collect()
+        AudioOutput::faults(self)
+            .map(|fault| fault.to_string())
+            .collect()
     }
 }
 
@@ -73,7 +73,7 @@ pub trait OutputFactory {
         sample_rate: u32,
         sound: &SoundChoice,
         voicing: Voicing,
-    ) -> Result<Opened, SoundError>;
+    ) -> Result<Opened, AudioError>;
 
     fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError>;
 }
@@ -97,7 +97,7 @@ impl OutputFactory for DeviceOutputs {
         sample_rate: u32,
         sound: &SoundChoice,
         voicing: Voicing,
-    ) -> Result<Opened, SoundError> {
+    ) -> Result<Opened, AudioError> {
         let (output, handle) = AudioOutput::silent(sample_rate, sound, voicing)?;
         Ok((Box::new(output), handle))
     }

@@ -137,14 +137,7 @@ fn output_section_ui(
             ));
             ui.end_row();
             ui.label("Buffer asked for");
-            let described = info.buffer_description();
-            ui.label(if !described.is_empty() {
-                described
-            } else if let Some(frames) = info.requested_buffer {
-                format!("{frames} frames")
-            } else {
-                "the device's default".into()
-            });
+            ui.label(info.buffer_description());
             ui.end_row();
             ui.label("Buffer obtained");
             match metronome.observed() {

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cadence_coach::audio::{
-    AudioError, DeviceInfo, Observed, OutputInfo, OutputOptions, SoundError, load_sound,
+    AudioError, BufferSetting, DeviceInfo, Observed, OutputInfo, OutputOptions, load_sound,
 };
 use cadence_coach::engine::{BuiltinSound, EngineConfig, SoundChoice, Voicing, engine};
 use cadence_coach::ui::{Opened, Output, OutputFactory};
@@ -82,7 +82,7 @@ impl OutputFactory for ClockOutputs {
         sample_rate: u32,
         sound: &SoundChoice,
         voicing: Voicing,
-    ) -> Result<Opened, SoundError> {
+    ) -> Result<Opened, AudioError> {
         let click = load_sound(sound, sample_rate)?;
         Ok(ClockOutput::spawn(
             "no device",
@@ -99,6 +99,7 @@ impl OutputFactory for ClockOutputs {
         }
         Ok(vec![DeviceInfo {
             name: DEVICE_NAME.into(),
+            id: "test:simulated".into(),
             is_default: true,
             default_config: Some(format!("{SAMPLE_RATE} Hz, 2 channels, f32")),
         }])
@@ -157,7 +158,8 @@ impl ClockOutput {
                 sample_rate,
                 channels: 2,
                 sample_format: "f32".into(),
-                requested_buffer: Some(BLOCK_FRAMES as u32),
+                device_id: None,
+                buffer: BufferSetting::Fixed(BLOCK_FRAMES as u32),
             },
             stop,
             faults,
@@ -186,7 +188,11 @@ impl Output for ClockOutput {
     fn observed(&self) -> Option<Observed> {
         Some(Observed {
             callback_frames: BLOCK_FRAMES as u32,
+            min_frames: BLOCK_FRAMES as u32,
+            max_frames: BLOCK_FRAMES as u32,
             latency: Some(LATENCY),
+            sample_rate: self.info.sample_rate,
+            callbacks: 1,
         })
     }
 
