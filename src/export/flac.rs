@@ -26,6 +26,10 @@ pub(super) fn write(
     let bits = usize::from(spec.bits);
     let mut config = flacenc::config::Encoder::default();
     config.multithread = false;
+    // Short blocks keep each click's block small; the silence between clicks then costs
+    // next to nothing. 1152 gave the smallest click tracks (an hour at 172 spm: 12.5 MB
+    // against 16 MB with the default 4096).
+    config.block_size = 1152;
     let config = config.into_verified().map_err(|(_, e)| flac_error(e))?;
     let block_size = config.block_size;
 
