@@ -39,4 +39,5 @@ pub mod cli;
 pub mod coach;
 pub mod engine;
 pub mod export;
+pub mod store;
 pub mod ui;
