@@ -138,7 +138,7 @@ impl MigrationError {
 }
 
 /// Why bytes are not a readable document. The texts finish the sentence
-/// "<file> could not be read (...)".
+/// "`<file>` could not be read (...)".
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     #[error("it is {size} bytes, more than the {limit} bytes allowed")]

@@ -110,9 +110,9 @@ impl Store {
         })
     }
 
-    /// Reads the history: every session file, newest first up to the [`Limits`]
-    /// (super::Limits), returned oldest first. Unreadable files are set aside, files from
-    /// a newer version are left alone, and both are reported.
+    /// Reads the history: every session file, newest first up to the
+    /// [`Limits`](super::Limits), returned oldest first. Unreadable files are set aside,
+    /// files from a newer version are left alone, and both are reported.
     pub fn load_sessions<S: SessionDoc>(&self) -> Result<LoadedSessions<S>, StoreError> {
         let folder = self.sessions_dir::<S>();
         let read_error = |source| StoreError::Read {
