@@ -1,7 +1,9 @@
 //! The command line: one file per subcommand, each a thin layer over the library.
 
 mod args;
+mod baseline;
 mod devices;
+mod plan;
 mod play;
 mod render;
 
@@ -32,6 +34,8 @@ pub enum Command {
     Play(play::PlayArgs),
     Render(render::RenderArgs),
     Devices(devices::DevicesArgs),
+    Baseline(baseline::BaselineArgs),
+    Plan(plan::PlanArgs),
 }
 
 /// Runs a parsed command line.
@@ -40,6 +44,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Play(args)) => play::run(args),
         Some(Command::Render(args)) => render::run(args),
         Some(Command::Devices(args)) => devices::run(args),
+        Some(Command::Baseline(args)) => baseline::run(args),
+        Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

@@ -48,6 +48,7 @@ mod aside;
 pub mod atomic;
 mod document;
 mod error;
+mod files;
 mod lock;
 mod notice;
 mod paths;

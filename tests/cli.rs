@@ -358,3 +358,122 @@ fn flac_holds_the_same_samples_as_wav() {
         "FLAC {flac_size} bytes vs WAV {wav_size}"
     );
 }
+
+#[test]
+fn baseline_from_a_counted_minute_shows_the_targets() {
+    let output = cadence_coach(&["baseline", "--count", "80"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for line in [
+        "160 spm",
+        "168 spm (+5%)",
+        "172 spm (+7.5%)",
+        "176 spm (+10%)",
+    ] {
+        assert!(text.contains(line), "{text} lacks {line}");
+    }
+    let both = stdout(&cadence_coach(&[
+        "baseline",
+        "--count",
+        "180",
+        "--both-feet",
+    ]));
+    assert!(
+        both.contains("180 spm") && both.contains("little room"),
+        "{both}"
+    );
+    let refused = cadence_coach(&["baseline", "--count", "40"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("120-220"), "{}", stderr(&refused));
+}
+
+fn in_data_dir(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--data-dir", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    cadence_coach(&all)
+}
+
+#[test]
+fn a_plan_is_saved_shown_and_kept_aside_when_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = in_data_dir(dir.path(), &["plan", "show"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("plan new"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let created = in_data_dir(
+        dir.path(),
+        &[
+            "plan",
+            "new",
+            "--baseline",
+            "160",
+            "--increase",
+            "10",
+            "--weeks",
+            "6",
+            "--runs-per-week",
+            "3",
+            "--start",
+            "2026-11-23",
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let shown = stdout(&in_data_dir(dir.path(), &["plan", "show"]));
+    assert_eq!(
+        shown
+            .lines()
+            .filter(|l| l.contains("176 spm (+10%)"))
+            .count(),
+        3,
+        "{shown}"
+    );
+    assert!(shown.contains("164 spm (+2.5%)"), "{shown}");
+    let saved = std::fs::read_to_string(dir.path().join("plan.ron")).unwrap();
+    assert!(saved.contains("version: 1"), "{saved}");
+
+    for (flag, value, expected) in [
+        ("--increase", "12", "5-10%"),
+        ("--weeks", "1", "weeks"),
+        ("--start", "23/11/2026", "YYYY-MM-DD"),
+    ] {
+        let mut args = vec!["plan", "new"];
+        for (name, default) in [
+            ("--baseline", "160"),
+            ("--increase", "10"),
+            ("--weeks", "6"),
+            ("--runs-per-week", "3"),
+            ("--start", "2026-11-23"),
+        ] {
+            args.extend([name, if name == flag { value } else { default }]);
+        }
+        let output = in_data_dir(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+
+    // A damaged file is kept aside and reported, never overwritten.
+    std::fs::write(dir.path().join("plan.ron"), "(version: 1, data: (oops").unwrap();
+    let damaged = in_data_dir(dir.path(), &["plan", "today"]);
+    assert_eq!(damaged.status.code(), Some(2));
+    assert!(
+        stderr(&damaged).contains("unreadable"),
+        "{}",
+        stderr(&damaged)
+    );
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("plan.ron.unreadable-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    let aside = std::fs::read_to_string(dir.path().join(&kept[0])).unwrap();
+    assert_eq!(aside, "(version: 1, data: (oops");
+}

@@ -1,0 +1,104 @@
+//! `cadence-coach plan`: create a multi-week plan, show it week by week with what the
+//! pain log decided, and say what today holds.
+
+use std::path::Path;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use time::{Date, OffsetDateTime, macros::format_description};
+
+use super::args::UsageError;
+use crate::coach::{Baseline, Increase, Plan, RunLog, SessionRecord};
+use crate::store::{DataDir, Store};
+
+/// Create or show your multi-week plan.
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(subcommand)]
+    pub command: PlanCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCommand {
+    /// Build a plan that raises your step rate week by week, and save it.
+    New(NewPlanArgs),
+    /// The plan week by week, with what your pain log decided and why.
+    Show,
+    /// Today's session.
+    Today,
+}
+
+#[derive(Args, Debug)]
+pub struct NewPlanArgs {
+    /// Your natural step rate (see `cadence-coach baseline`), 120-220 spm.
+    #[arg(long, allow_negative_numbers = true)]
+    pub baseline: f64,
+    /// Final increase over the baseline, 5-10 percent.
+    #[arg(long, allow_negative_numbers = true)]
+    pub increase: f64,
+    /// Number of weeks, 2-16.
+    #[arg(long, allow_negative_numbers = true)]
+    pub weeks: u8,
+    /// Runs per week, 1-7.
+    #[arg(long, allow_negative_numbers = true)]
+    pub runs_per_week: u8,
+    /// First day of week 1, as YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub start: Option<Date>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("'{text}' is not a date; write it as YYYY-MM-DD, like 2026-11-23"))
+}
+
+/// Today in the runner's time zone, or in UTC where the zone cannot be read.
+fn today() -> Date {
+    OffsetDateTime::now_local()
+        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+        .date()
+}
+
+pub fn run(args: PlanArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
+    let store = Store::open(DataDir::resolve(data_dir.map(Path::to_path_buf))?);
+    match args.command {
+        PlanCommand::New(new) => {
+            let usage = |error: crate::coach::CoachError| UsageError(error.to_string());
+            let baseline = Baseline::typed(new.baseline).map_err(usage)?;
+            let increase = Increase::new(new.increase).map_err(usage)?;
+            let start = new.start.unwrap_or_else(today);
+            let plan = Plan::new(baseline, increase, new.weeks, new.runs_per_week, start)
+                .map_err(usage)?;
+            for notice in store.save(&plan).context("saving the plan")? {
+                eprintln!("{notice}");
+            }
+            println!("{}", plan.table());
+            println!("saved to {}", store.document_path::<Plan>().display());
+        }
+        PlanCommand::Show | PlanCommand::Today => {
+            let loaded = store.load::<Plan>().context("reading the plan")?;
+            for notice in &loaded.notices {
+                eprintln!("{notice}");
+            }
+            let Some(plan) = loaded.value else {
+                return Err(UsageError(
+                    "there is no plan yet; create one with `cadence-coach plan new`".into(),
+                )
+                .into());
+            };
+            let sessions = store
+                .load_sessions::<SessionRecord>()
+                .context("reading the run history")?;
+            for notice in &sessions.notices {
+                eprintln!("{notice}");
+            }
+            let log = RunLog::new(sessions.sessions);
+            if matches!(args.command, PlanCommand::Show) {
+                println!("{}", plan.progress(&log, today()).table());
+            } else {
+                println!("{}", plan.today(today(), &log).message);
+            }
+        }
+    }
+    Ok(())
+}

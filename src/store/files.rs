@@ -1,0 +1,32 @@
+//! The app's own documents: which coaching types are kept in which file.
+
+use crate::coach::{Plan, SessionRecord};
+
+use super::{Document, SESSION_MAX_BYTES, SessionDoc};
+
+/// `plan.ron`: the runner's multi-week plan.
+impl Document for Plan {
+    const NAME: &'static str = "plan";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        Plan::validate(self).map_err(|error| error.to_string())
+    }
+}
+
+/// `sessions/<id>.ron`: one run each.
+impl Document for SessionRecord {
+    const NAME: &'static str = "sessions";
+    const VERSION: u32 = 1;
+    const MAX_BYTES: u64 = SESSION_MAX_BYTES;
+
+    fn validate(&self) -> Result<(), String> {
+        SessionRecord::validate(self).map_err(|error| error.to_string())
+    }
+}
+
+impl SessionDoc for SessionRecord {
+    fn session_id(&self) -> &str {
+        &self.id
+    }
+}
