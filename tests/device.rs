@@ -446,9 +446,11 @@ fn verify(session: &Session, expected_steps: usize) -> Result<(), String> {
 
 /// Real-time audio on a shared machine can glitch for reasons outside this program (the
 /// server or our thread scheduled late); a bug in the output would glitch every time.
-/// So a clean session is required, and a glitched one may be tried again twice.
+/// So a clean session is required, and a glitched one may be tried again. Through the
+/// ALSA PulseAudio plugin one underrun can set off a burst of them that spoils a few
+/// sessions in a row (seen three times running on an idle two-core machine), hence six.
 fn play_until_clean(options: &OutputOptions, spm: f64, seconds: f64, steps: usize) -> Session {
-    const ATTEMPTS: usize = 3;
+    const ATTEMPTS: usize = 6;
     let mut failures = Vec::new();
     for attempt in 1..=ATTEMPTS {
         let session = play_and_record(options, spm, seconds);
