@@ -54,6 +54,10 @@ struct PulseServer {
 impl PulseServer {
     /// `None` (after saying why) when PulseAudio is not installed and this is not CI.
     fn start() -> Option<Self> {
+        // Right after a build the kernel is still writing gigabytes of artefacts back to
+        // disk, and the stalls that causes made real-time playback glitch session after
+        // session. Flush first, so the clock test measures our output, not the disk.
+        let _ = Command::new("sync").status();
         let Some(pulseaudio) = find_program("pulseaudio") else {
             let reason = "pulseaudio is not installed \
                  (apt install pulseaudio pulseaudio-utils libasound2-plugins)";
