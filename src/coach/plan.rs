@@ -312,22 +312,9 @@ impl Plan {
     /// for the table with what happened.
     pub fn table(&self) -> String {
         let rows: Vec<WeekRow> = (1..=self.weeks())
-            .map(|level| {
-                let week = u32::from(level);
-                let (first_day, last_day) = self.week_dates(week);
-                let step = self.step(level);
-                WeekRow {
-                    week,
-                    first_day,
-                    last_day,
-                    level,
-                    target: step.target,
-                    feedback: step.feedback,
-                    runs: 0,
-                    status: WeekStatus::Planned,
-                    trend: None,
-                    reason: self.ladder_reason(level),
-                }
+            .map(|level| WeekRow {
+                reason: self.ladder_reason(level),
+                ..progression::planned_row(self, u32::from(level), level, false)
             })
             .collect();
         render_table(&rows)

@@ -803,7 +803,7 @@ fn week_rows(state: &Replay<'_>, today: Date) -> (Vec<WeekRow>, Option<WeeklyTre
 }
 
 /// A week still to come at `level`.
-fn planned_row(plan: &Plan, week: u32, level: u8, maintenance: bool) -> WeekRow {
+pub(crate) fn planned_row(plan: &Plan, week: u32, level: u8, maintenance: bool) -> WeekRow {
     let (first_day, last_day) = plan.week_dates(week);
     let step = plan.step(level);
     WeekRow {
