@@ -14,12 +14,16 @@
 //! * [`progression`]: the pain rules that move the runner along the ladder.
 //! * [`workload`]: weekly running time and spikes.
 //! * [`record`]: what was logged about each run.
+//! * [`history`]: the log as a list, weekly minutes and a CSV export.
+//! * [`profile`]: the runner's baseline, chosen increase, sound and clearances.
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
 pub mod baseline;
 mod calendar;
 mod error;
+pub mod history;
 pub mod plan;
+pub mod profile;
 pub mod progression;
 pub mod record;
 pub mod session;
@@ -31,6 +35,7 @@ pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
 pub use plan::{FeedbackLevel, Plan, Step, TodayKind, TodaySession, WeekRow, WeekStatus};
+pub use profile::{Profile, SoundSettings};
 pub use progression::{
     Action, Adjustment, CountedRun, Decision, Progress, Stop, Trend, WeekSummary, WeeklyTrend,
 };

@@ -201,3 +201,29 @@ fn logs_and_plans_survive_a_round_trip_through_ron() {
     log_back.validate().unwrap();
     assert_eq!((plan_back, log_back), (plan, log));
 }
+
+#[test]
+fn planned_weeks_give_the_same_reasons_before_and_after_runs_are_logged() {
+    let plan = plan();
+    let before_start = plan.progress(&RunLog::default(), date!(2026 - 05 - 01));
+    assert_eq!(before_start.table(), plan.table());
+    assert!(
+        plan.table()
+            .contains("first step: +4 spm from your natural 160 spm")
+    );
+
+    // After one comfortable week, the weeks still to come keep their ladder reasons.
+    let log = RunLog::new(vec![
+        run(date!(2026 - 05 - 05), 1, 1, Morning::Same),
+        run(date!(2026 - 05 - 07), 1, 2, Morning::Same),
+        run(date!(2026 - 05 - 09), 2, 1, Morning::Better),
+    ]);
+    let table = plan.progress(&log, date!(2026 - 05 - 12)).table();
+    let planned: Vec<&str> = table.lines().filter(|l| l.contains("planned")).collect();
+    assert_eq!(planned.len(), 4, "{table}");
+    assert!(
+        planned[1].ends_with("+4 spm: final target reached"),
+        "{table}"
+    );
+    assert!(planned[3].ends_with("same rate, fewer clicks: keep it without the app"));
+}

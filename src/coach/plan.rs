@@ -312,16 +312,16 @@ impl Plan {
     /// for the table with what happened.
     pub fn table(&self) -> String {
         let rows: Vec<WeekRow> = (1..=self.weeks())
-            .map(|level| WeekRow {
-                reason: self.ladder_reason(level),
-                ..progression::planned_row(self, u32::from(level), level, false)
-            })
+            .map(|level| progression::planned_row(self, u32::from(level), level, false))
             .collect();
         render_table(&rows)
     }
 
-    /// Why a rung is where it is, for the planned table.
-    fn ladder_reason(&self, level: u8) -> String {
+    /// Why a rung is where it is, for the planned rows of a table.
+    pub(crate) fn ladder_reason(&self, level: u8) -> String {
+        if level == 0 {
+            return format!("your natural {} spm", self.baseline.spm);
+        }
         let step = self.step(level);
         let below = self.step(level - 1);
         let rise = step.target.spm.saturating_sub(below.target.spm);

@@ -820,7 +820,11 @@ pub(crate) fn planned_row(plan: &Plan, week: u32, level: u8, maintenance: bool) 
         runs: 0,
         status: WeekStatus::Planned,
         trend: None,
-        reason: String::new(),
+        reason: if maintenance {
+            "plan complete: keep the rate, with clicks now and then".into()
+        } else {
+            plan.ladder_reason(level)
+        },
     }
 }
 

@@ -1,6 +1,6 @@
 //! The app's own documents: which coaching types are kept in which file.
 
-use crate::coach::{Plan, SessionRecord};
+use crate::coach::{Plan, Profile, SessionRecord};
 
 use super::{Document, SESSION_MAX_BYTES, SessionDoc};
 
@@ -11,6 +11,16 @@ impl Document for Plan {
 
     fn validate(&self) -> Result<(), String> {
         Plan::validate(self).map_err(|error| error.to_string())
+    }
+}
+
+/// `profile.ron`: baseline, chosen increase, sound settings and clearances.
+impl Document for Profile {
+    const NAME: &'static str = "profile";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        Profile::validate(self).map_err(|error| error.to_string())
     }
 }
 
