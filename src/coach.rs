@@ -34,7 +34,7 @@ pub mod workload;
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
-pub use plan::{FeedbackLevel, Plan, Step, TodayKind, TodaySession, WeekRow, WeekStatus};
+pub use plan::{AfterRun, FeedbackLevel, Plan, Step, TodayKind, TodaySession, WeekRow, WeekStatus};
 pub use profile::{Profile, SoundSettings};
 pub use progression::{
     Action, Adjustment, CountedRun, Decision, Progress, Stop, Trend, WeekSummary, WeeklyTrend,

@@ -227,3 +227,60 @@ fn planned_weeks_give_the_same_reasons_before_and_after_runs_are_logged() {
     );
     assert!(planned[3].ends_with("same rate, fewer clicks: keep it without the app"));
 }
+
+/// A run just logged: no morning check yet.
+fn fresh_run(date: Date, during: u8, after: u8) -> SessionRecord {
+    SessionRecord {
+        morning: None,
+        ..run(date, during, after, Morning::Same)
+    }
+}
+
+#[test]
+fn a_logged_run_gets_the_plans_verdict_at_once() {
+    let plan = plan();
+    let mut log = RunLog::default();
+    let first = fresh_run(date!(2026 - 05 - 05), 2, 2);
+    log.records.push(first.clone());
+    let verdict = plan.after_run(&log, &first);
+    assert_eq!(verdict.decision, None);
+    assert_eq!(
+        verdict.message,
+        "Run 1 of 3 at 164 spm (+2.5%): within the safe range. Log the morning check tomorrow."
+    );
+
+    log.records
+        .push(run(date!(2026 - 05 - 07), 1, 1, Morning::Same));
+    let third = fresh_run(date!(2026 - 05 - 09), 2, 3);
+    log.records.push(third.clone());
+    let verdict = plan.after_run(&log, &third);
+    assert!(verdict.provisional);
+    assert_eq!(verdict.decision.unwrap().action, Action::Progress);
+    assert!(
+        verdict.message.starts_with(
+            "If tomorrow morning the knee is no worse than usual: Moving up to 168 spm"
+        ),
+        "{}",
+        verdict.message
+    );
+
+    // The same third run, but it hurt 5/10 afterwards: the step is repeated.
+    log.records.pop();
+    let sore = fresh_run(date!(2026 - 05 - 09), 3, 5);
+    log.records.push(sore.clone());
+    let verdict = plan.after_run(&log, &sore);
+    assert_eq!(verdict.decision.unwrap().action, Action::Hold);
+
+    // 7/10 steps back on the day, with the adjustments.
+    log.records.pop();
+    let bad = fresh_run(date!(2026 - 05 - 09), 7, 6);
+    log.records.push(bad.clone());
+    let verdict = plan.after_run(&log, &bad);
+    assert!(!verdict.provisional);
+    assert_eq!(verdict.decision.unwrap().action, Action::StepBack);
+    assert!(
+        verdict.message.contains("Until it settles"),
+        "{}",
+        verdict.message
+    );
+}

@@ -308,6 +308,65 @@ impl Plan {
         session
     }
 
+    /// What the plan makes of a run just logged, to show at once: a decision taken on
+    /// the run's day (a step back or a stop), else the one its step would get the next
+    /// day if that morning is not worse, else where the step stands.
+    pub fn after_run(&self, log: &RunLog, run: &SessionRecord) -> AfterRun {
+        let day = run.date();
+        let on_day = |progress: &Progress, date: Date| {
+            progress
+                .decisions
+                .iter()
+                .rev()
+                .find(|decision| decision.date == date)
+                .cloned()
+        };
+        if let Some(decision) = on_day(&self.progress(log, day), day) {
+            let message = decision.message();
+            return AfterRun {
+                decision: Some(decision),
+                provisional: false,
+                message,
+            };
+        }
+        let tomorrow = add_days(day, 1);
+        if let Some(decision) = on_day(&self.progress(log, tomorrow), tomorrow) {
+            let message = format!(
+                "If tomorrow morning the knee is no worse than usual: {}",
+                decision.message()
+            );
+            return AfterRun {
+                decision: Some(decision),
+                provisional: true,
+                message,
+            };
+        }
+        let progress = self.progress(log, day);
+        let needed = self.runs_per_step(progress.adjusted);
+        let target = self.step(progress.level).target;
+        let message = if progress.stopped.is_some() || progress.complete {
+            self.today(day, log).message
+        } else if self.week_of(day).is_none() {
+            "This run was before the plan's start, so the plan does not count it.".into()
+        } else {
+            let pain = run.pain.worst();
+            let verdict = if Thresholds::GUIDANCE.is_hold_pain(pain) {
+                format!("it hurt {pain}/10, so this step will be repeated")
+            } else {
+                "within the safe range".into()
+            };
+            format!(
+                "Run {} of {needed} at {target}: {verdict}. Log the morning check tomorrow.",
+                progress.runs_at_level.min(needed)
+            )
+        };
+        AfterRun {
+            decision: None,
+            provisional: false,
+            message,
+        }
+    }
+
     /// The planned ladder as a text table (status "planned"); see [`Progress::table`]
     /// for the table with what happened.
     pub fn table(&self) -> String {
@@ -467,6 +526,17 @@ pub struct TodaySession {
     pub adjustments: Vec<Adjustment>,
     /// The latest week with runs against the one before it.
     pub trend: Option<WeeklyTrend>,
+}
+
+/// What the plan makes of a run just logged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AfterRun {
+    /// The decision the run led to, if any.
+    pub decision: Option<Decision>,
+    /// The decision still depends on the next morning's check.
+    pub provisional: bool,
+    /// One paragraph for the runner.
+    pub message: String,
 }
 
 /// What a week of the table shows.

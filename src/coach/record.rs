@@ -147,6 +147,55 @@ impl SessionRecord {
         }
     }
 
+    /// A run that has just started, before anything is played: saved at once so that a
+    /// crash still leaves the run in the history. `profile` and `plan_level` say what
+    /// the run follows, if anything; without a profile, `spm` is the rate played.
+    pub fn starting(
+        started_at: OffsetDateTime,
+        suffix: u32,
+        spm: f64,
+        profile: Option<(SessionProfile, u8)>,
+    ) -> Self {
+        let played = match &profile {
+            Some((profile, _)) => PlayedRates {
+                start_spm: f64::from(profile.start_spm),
+                target_spm: f64::from(profile.target_spm),
+                end_spm: f64::from(profile.start_spm),
+            },
+            None => PlayedRates::steady(spm),
+        };
+        let mut record = Self::new(
+            Self::make_id(started_at, suffix),
+            started_at,
+            played,
+            0.0,
+            0,
+            Pain::default(),
+        );
+        if let Some((profile, level)) = profile {
+            record.profile = Some(profile);
+            record.plan_level = Some(level.min(Self::MAX_PLAN_LEVEL));
+        }
+        record
+    }
+
+    /// What the engine has played so far: its own running time (not the wall clock),
+    /// its step count and the rate at the latest step. Values outside what a record
+    /// may hold are clamped, so a long or odd run can still be saved.
+    pub fn set_played(&mut self, seconds: f64, steps: u32, spm: f64) {
+        let seconds = if seconds.is_finite() { seconds } else { 0.0 };
+        self.played_seconds = seconds.clamp(0.0, Self::MAX_PLAYED_SECONDS);
+        self.steps = steps.min(Self::MAX_STEPS);
+        if spm.is_finite() && spm > 0.0 {
+            let (min, max) = (f64::from(MIN_SESSION_SPM), f64::from(MAX_SESSION_SPM));
+            self.played.end_spm = spm.clamp(min, max);
+            if self.profile.is_none() {
+                // A free run's target is where the runner settled.
+                self.played.target_spm = self.played.end_spm;
+            }
+        }
+    }
+
     /// An id from the start time (in UTC, to the second) and a caller-chosen suffix
     /// (for example a few random bits), such as "20250407T063000Z-00c0ffee". Ids sort in
     /// time order and two runs started in the same second still differ by suffix.
@@ -422,5 +471,33 @@ mod tests {
             doubled.validate(),
             Err(CoachError::Inconsistent(_))
         ));
+    }
+
+    #[test]
+    fn a_starting_run_is_valid_and_takes_the_engines_counts() {
+        let started_at = datetime!(2026-11-21 07:00:00 +01:00);
+        let profile = SessionProfile {
+            start_spm: 160,
+            target_spm: 168,
+            times: crate::coach::SessionTimes::default(),
+            feedback: crate::coach::FeedbackDuty::Always,
+        };
+        let mut planned = SessionRecord::starting(started_at, 1, 0.0, Some((profile, 2)));
+        assert!(planned.validate().is_ok());
+        assert_eq!(planned.played.target_spm, 168.0);
+        planned.set_played(600.0, 1_660, 166.5);
+        assert_eq!(planned.played_seconds, 600.0);
+        assert_eq!(planned.played.end_spm, 166.5);
+        assert_eq!(planned.played.target_spm, 168.0);
+
+        let mut free = SessionRecord::starting(started_at, 2, 170.0, None);
+        free.set_played(f64::INFINITY, u32::MAX, 1_000.0);
+        assert_eq!(free.played_seconds, 0.0);
+        assert_eq!(free.steps, SessionRecord::MAX_STEPS);
+        assert_eq!(free.played.target_spm, 250.0);
+        assert!(free.validate().is_ok());
+        free.set_played(1e9, 10, 171.0);
+        assert_eq!(free.played_seconds, SessionRecord::MAX_PLAYED_SECONDS);
+        assert!(free.validate().is_ok());
     }
 }
