@@ -2,7 +2,10 @@
 
 mod args;
 mod baseline;
+mod check_in;
+mod data;
 mod devices;
+mod history;
 mod plan;
 mod play;
 mod render;
@@ -36,16 +39,21 @@ pub enum Command {
     Devices(devices::DevicesArgs),
     Baseline(baseline::BaselineArgs),
     Plan(plan::PlanArgs),
+    CheckIn(check_in::CheckInArgs),
+    History(history::HistoryArgs),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    data::init_clock();
     match cli.command {
-        Some(Command::Play(args)) => play::run(args),
+        Some(Command::Play(args)) => play::run(args, cli.data_dir.as_deref()),
         Some(Command::Render(args)) => render::run(args),
         Some(Command::Devices(args)) => devices::run(args),
-        Some(Command::Baseline(args)) => baseline::run(args),
+        Some(Command::Baseline(args)) => baseline::run(args, cli.data_dir.as_deref()),
         Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
+        Some(Command::CheckIn(args)) => check_in::run(args, cli.data_dir.as_deref()),
+        Some(Command::History(args)) => history::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

@@ -4,10 +4,14 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Runs the binary with an empty data folder of its own, so no test reads or writes the
+/// real one.
 fn cadence_coach(args: &[&str]) -> Output {
+    let data = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
         .args(args)
-        .env_remove("CADENCE_COACH_DATA_DIR")
+        .env("CADENCE_COACH_DATA_DIR", data.path())
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("the binary runs")
 }

@@ -540,7 +540,8 @@ fn the_device_default_buffer_plays_every_click_on_its_frame() {
     drop(server);
 }
 
-fn run_cli(server: &PulseServer, args: &[&str]) -> Output {
+/// The binary, reaching only the private server (and no data folder unless given).
+fn cli_command(server: &PulseServer, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cadence-coach"));
     command
         .args(args)
@@ -550,7 +551,11 @@ fn run_cli(server: &PulseServer, args: &[&str]) -> Output {
     for (key, value) in server.client_env() {
         command.env(key, value);
     }
-    let output = command.output().expect("the binary runs");
+    command
+}
+
+fn run_cli(server: &PulseServer, args: &[&str]) -> Output {
+    let output = cli_command(server, args).output().expect("the binary runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !stderr.contains("ALSA lib"),
@@ -604,5 +609,137 @@ fn the_command_line_plays_and_lists_devices() {
         "stderr: {stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "one line, please: {stderr}");
+    drop(server);
+}
+
+/// The one file in `folder`, once it appears.
+fn wait_for_file(folder: &Path, timeout: Duration) -> Option<PathBuf> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Ok(mut entries) = std::fs::read_dir(folder)
+            && let Some(Ok(entry)) = entries.next()
+        {
+            return Some(entry.path());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn a_planned_run_is_saved_as_it_starts_and_recorded_as_played() {
+    use cadence_coach::coach::SessionRecord;
+    use cadence_coach::store::{DataDir, Store};
+
+    let _serial = serial();
+    let Some(server) = PulseServer::start() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let with_data = |args: &[&'static str]| -> Vec<&str> {
+        let mut all = vec!["--data-dir", data_dir];
+        all.extend_from_slice(args);
+        all
+    };
+    let created = run_cli(
+        &server,
+        &with_data(&[
+            "plan",
+            "new",
+            "--baseline",
+            "160",
+            "--increase",
+            "10",
+            "--weeks",
+            "6",
+            "--runs-per-week",
+            "3",
+        ]),
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let mut child = cli_command(
+        &server,
+        &with_data(&[
+            "play",
+            "--plan",
+            "--pain-during",
+            "2",
+            "--pain-after",
+            "3",
+            "--note",
+            "treadmill, easy",
+        ]),
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Saved as it starts, before a single minute has passed.
+    let sessions = data.path().join("sessions");
+    let file = wait_for_file(&sessions, Duration::from_secs(20));
+    let store = Store::open(DataDir::at(data.path()));
+    let Some(file) = file else {
+        let _ = child.kill();
+        let output = child.wait_with_output().unwrap();
+        panic!(
+            "no session file while playing: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let at_start = store.load_sessions::<SessionRecord>().unwrap().sessions;
+    assert_eq!(at_start.len(), 1, "{}", file.display());
+    assert_eq!(at_start[0].steps, 0);
+    assert_eq!(at_start[0].plan_level, Some(1));
+
+    // The runner stops after a few seconds with Ctrl-C.
+    std::thread::sleep(Duration::from_secs(3));
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stderr.contains("Week 1, run 1 of 3 at 164 spm"), "{stderr}");
+    assert!(stdout.contains("(stopped)"), "{stdout}");
+    assert!(
+        stdout.contains("Run 1 of 3 at 164 spm (+2.5%): within the safe range"),
+        "{stdout}"
+    );
+
+    let runs = store.load_sessions::<SessionRecord>().unwrap().sessions;
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run.id, at_start[0].id);
+    assert_eq!((run.pain.during, run.pain.after), (2, 3));
+    assert_eq!(run.note, "treadmill, easy");
+    // The engine's own clock and count: the warm-up plays 160 spm from step 0.
+    assert!(
+        (2.0..20.0).contains(&run.played_seconds),
+        "{} s",
+        run.played_seconds
+    );
+    let expected_steps = 1 + (run.played_seconds * 160.0 / 60.0).floor() as i64;
+    assert!(
+        (i64::from(run.steps) - expected_steps).abs() <= 1,
+        "{} steps in {} s",
+        run.steps,
+        run.played_seconds
+    );
+    assert!(
+        stdout.contains(&format!("played {} steps", run.steps)),
+        "{stdout}"
+    );
     drop(server);
 }

@@ -3,6 +3,7 @@
 
 use clap::Args;
 
+use crate::coach::SoundSettings;
 use crate::engine::{Accent, Program, SoundChoice, Voicing};
 
 pub const MIN_SPM: f64 = 60.0;
@@ -83,6 +84,16 @@ pub fn parse_channels(text: &str) -> Result<u16, String> {
     }
 }
 
+/// A pain score: a whole number from 0 (none) to 10 (the worst imaginable).
+pub fn parse_pain(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u8>() {
+        Ok(pain) if pain <= 10 => Ok(pain),
+        _ => Err(format!(
+            "'{text}' is not a pain score; give a whole number from 0 (no pain) to 10 (the worst)"
+        )),
+    }
+}
+
 pub fn parse_bits(text: &str) -> Result<u16, String> {
     match text.trim() {
         "16" => Ok(16),
@@ -98,7 +109,7 @@ pub fn parse_bits(text: &str) -> Result<u16, String> {
 #[derive(Args, Debug, Clone)]
 pub struct TempoArgs {
     /// Step rate to play, in steps per minute (60-250).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_spm, conflicts_with = "baseline", required_unless_present = "baseline")]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_spm, conflicts_with = "baseline")]
     pub spm: Option<f64>,
 
     /// Your natural step rate (count right-foot strikes for a minute and double it).
@@ -134,7 +145,9 @@ impl TempoArgs {
             });
         }
         let Some(baseline) = self.baseline else {
-            return Err(UsageError("give --spm or --baseline".into()));
+            return Err(UsageError(
+                "say how fast to step: give --spm, or --baseline (with --increase)".into(),
+            ));
         };
         let increase = self.increase.unwrap_or(5.0);
         if !self.allow_any_increase && !(5.0..=10.0).contains(&increase) {
@@ -204,28 +217,33 @@ pub fn program(
     })
 }
 
-/// What the clicks sound like.
+/// What the clicks sound like. Each flag left out takes the value saved in your profile
+/// (for `play`) or the default.
 #[derive(Args, Debug, Clone)]
 pub struct SoundArgs {
-    /// A built-in click (woodblock, beep, tock) or a WAV, OGG, FLAC or MP3 file.
-    #[arg(long, default_value = "woodblock", value_parser = |s: &str| s.parse::<SoundChoice>())]
-    pub sound: SoundChoice,
+    /// A built-in click (woodblock, beep, tock) or a WAV, OGG, FLAC or MP3 file
+    /// [default: woodblock].
+    #[arg(long, value_parser = |s: &str| s.parse::<SoundChoice>())]
+    pub sound: Option<SoundChoice>,
 
-    /// Accent pattern: none, 2 (one foot) or every Nth step (up to 16).
-    #[arg(long, default_value = "none", value_parser = |s: &str| s.parse::<Accent>())]
-    pub accent: Accent,
+    /// Accent pattern: none, 2 (one foot) or every Nth step (up to 16) [default: none].
+    #[arg(long, value_parser = |s: &str| s.parse::<Accent>())]
+    pub accent: Option<Accent>,
 
-    /// Volume from 0 to 1.
-    #[arg(long, default_value = "0.8", allow_negative_numbers = true, value_parser = parse_volume)]
-    pub volume: f32,
+    /// Volume from 0 to 1 [default: 0.8].
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_volume)]
+    pub volume: Option<f32>,
 }
 
 impl SoundArgs {
-    pub fn voicing(&self) -> Voicing {
-        Voicing {
-            volume: self.volume,
-            accent: self.accent,
-        }
+    /// The flags given, with `saved` filling in the rest.
+    pub fn resolve(&self, saved: &SoundSettings) -> (SoundChoice, Voicing) {
+        let sound = self.sound.clone().unwrap_or_else(|| saved.sound.clone());
+        let voicing = Voicing {
+            volume: self.volume.unwrap_or(saved.volume),
+            accent: self.accent.unwrap_or(saved.accent),
+        };
+        (sound, voicing)
     }
 }
 

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use time::{Date, OffsetDateTime, macros::format_description};
+use time::{Date, macros::format_description};
 
 use super::args::UsageError;
-use crate::coach::{Baseline, Increase, Plan, RunLog, SessionRecord};
-use crate::store::{DataDir, Store};
+use super::data;
+use crate::coach::{Baseline, Increase, Plan};
 
 /// Create or show your multi-week plan.
 #[derive(Args, Debug)]
@@ -47,56 +47,38 @@ pub struct NewPlanArgs {
     pub start: Option<Date>,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
         .map_err(|_| format!("'{text}' is not a date; write it as YYYY-MM-DD, like 2026-11-23"))
 }
 
-/// Today in the runner's time zone, or in UTC where the zone cannot be read.
-fn today() -> Date {
-    OffsetDateTime::now_local()
-        .unwrap_or_else(|_| OffsetDateTime::now_utc())
-        .date()
-}
-
 pub fn run(args: PlanArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
-    let store = Store::open(DataDir::resolve(data_dir.map(Path::to_path_buf))?);
+    let store = data::open_store(data_dir)?;
     match args.command {
         PlanCommand::New(new) => {
             let usage = |error: crate::coach::CoachError| UsageError(error.to_string());
             let baseline = Baseline::typed(new.baseline).map_err(usage)?;
             let increase = Increase::new(new.increase).map_err(usage)?;
-            let start = new.start.unwrap_or_else(today);
+            let start = new.start.unwrap_or_else(data::today);
             let plan = Plan::new(baseline, increase, new.weeks, new.runs_per_week, start)
                 .map_err(usage)?;
-            for notice in store.save(&plan).context("saving the plan")? {
-                eprintln!("{notice}");
-            }
+            data::report(&store.save(&plan).context("saving the plan")?);
             println!("{}", plan.table());
             println!("saved to {}", store.document_path::<Plan>().display());
         }
         PlanCommand::Show | PlanCommand::Today => {
-            let loaded = store.load::<Plan>().context("reading the plan")?;
-            for notice in &loaded.notices {
-                eprintln!("{notice}");
-            }
-            let Some(plan) = loaded.value else {
-                return Err(UsageError(
-                    "there is no plan yet; create one with `cadence-coach plan new`".into(),
-                )
-                .into());
-            };
-            let sessions = store
-                .load_sessions::<SessionRecord>()
-                .context("reading the run history")?;
-            for notice in &sessions.notices {
-                eprintln!("{notice}");
-            }
-            let log = RunLog::new(sessions.sessions);
+            let plan = data::load_plan(&store)?;
+            let profile = data::load_profile(&store)?;
+            let log = data::load_log(&store, &profile)?;
+            let today = data::today();
             if matches!(args.command, PlanCommand::Show) {
-                println!("{}", plan.progress(&log, today()).table());
+                println!("{}", plan.progress(&log, today).table());
             } else {
-                println!("{}", plan.today(today(), &log).message);
+                let session = plan.today(today, &log);
+                println!("{}", session.message);
+                if let Some(decision) = &session.latest_decision {
+                    println!("Latest decision: {}", decision.message());
+                }
             }
         }
     }

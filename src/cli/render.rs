@@ -11,6 +11,7 @@ use super::args::{
     parse_minutes, parse_sample_rate, parse_spm, program,
 };
 use crate::audio;
+use crate::coach::SoundSettings;
 use crate::export::{self, ExportError, FileFormat, FileSpec};
 
 /// Render a click track to a WAV or FLAC file (first click at sample 0).
@@ -67,7 +68,9 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         (None, None) => (None, 0.0),
     };
     let program = program(target, glide_from, glide_minutes, Some(args.minutes))?;
-    let sound = audio::load_sound(&args.sound.sound, args.sample_rate)?;
+    // Files do not depend on the profile: the same command renders the same track.
+    let (sound, voicing) = args.sound.resolve(&SoundSettings::default());
+    let sound = audio::load_sound(&sound, args.sample_rate)?;
     let spec = FileSpec {
         sample_rate: args.sample_rate,
         channels: args.channels,
@@ -85,19 +88,12 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let summary = export::export(
-        &args.out,
-        &program,
-        sound,
-        args.sound.voicing(),
-        spec,
-        |done, total| {
-            if let Some(bar) = &bar {
-                bar.set_length(total);
-                bar.set_position(done);
-            }
-        },
-    )
+    let summary = export::export(&args.out, &program, sound, voicing, spec, |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    })
     .map_err(|error| match error {
         // Settings the user can change: a usage error, like a bad number.
         ExportError::TooLongForWav { .. } | ExportError::UnsupportedBits { .. } => {
