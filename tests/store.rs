@@ -693,3 +693,48 @@ fn two_copies_updating_one_document_lose_no_update() {
     let loaded = store.load::<Settings>().unwrap();
     assert_eq!(loaded.value.map(|s| s.updates), Some(2 * UPDATES_PER_CHILD));
 }
+
+/// The app's own files in their first format, as committed fixtures: a change to the
+/// coaching types that would stop a runner's saved files from loading fails here (and
+/// needs a version bump with a migration instead).
+#[test]
+fn the_first_format_of_every_app_file_still_loads() {
+    use cadence_coach::coach::{BaselineMethod, Morning, Plan, Profile, SessionRecord};
+
+    let (_dir, store) = temp_store();
+    fs::create_dir_all(store.sessions_dir::<SessionRecord>()).unwrap();
+    fs::copy(fixture("plan-v1.ron"), store.document_path::<Plan>()).unwrap();
+    fs::copy(fixture("profile-v1.ron"), store.document_path::<Profile>()).unwrap();
+    fs::copy(
+        fixture("session-v1.ron"),
+        store
+            .session_path::<SessionRecord>("20261121T063000Z-00c0ffee")
+            .unwrap(),
+    )
+    .unwrap();
+
+    let plan = store.load::<Plan>().unwrap();
+    assert!(plan.notices.is_empty(), "{:?}", plan.notices);
+    let plan = plan.value.unwrap();
+    assert_eq!((plan.baseline.spm, plan.weeks()), (160, 6));
+    assert_eq!(plan.final_target().spm, 176);
+
+    let profile = store.load::<Profile>().unwrap().value.unwrap();
+    let baseline = profile.baseline.as_ref().unwrap();
+    assert_eq!(baseline.spm, 160);
+    assert!(matches!(
+        baseline.method,
+        BaselineMethod::CountedMinute { count: 80, .. }
+    ));
+    assert_eq!(profile.target().unwrap().spm, 172);
+    assert_eq!(profile.clearances.len(), 1);
+
+    let sessions = store.load_sessions::<SessionRecord>().unwrap();
+    assert!(sessions.notices.is_empty(), "{:?}", sessions.notices);
+    let [run] = sessions.sessions.as_slice() else {
+        panic!("one run expected");
+    };
+    assert_eq!(run.steps, 4_886);
+    assert_eq!(run.morning.unwrap().symptoms, Morning::Same);
+    assert!((run.step_length_m().unwrap() - 9.5 / 0.06 / 164.0).abs() < 1e-12);
+}
