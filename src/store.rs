@@ -206,6 +206,22 @@ fn set_aside(path: &Path, reason: &DecodeError, instead: Instead) -> Result<Noti
     }
 }
 
+/// Reads a file from outside the data folder (an imported plan, say) with the same
+/// bounds and checks as the store's own files. The file is only read, never moved.
+pub fn read_foreign<D: Document>(path: &Path) -> Result<D, StoreError> {
+    match read_document::<D>(path)? {
+        FileState::Read(decoded) => Ok(decoded.value),
+        FileState::Missing => Err(StoreError::Read {
+            path: path.to_owned(),
+            source: io::Error::from(io::ErrorKind::NotFound),
+        }),
+        FileState::Unreadable(reason) => Err(StoreError::Foreign {
+            path: path.to_owned(),
+            reason: reason.to_string(),
+        }),
+    }
+}
+
 impl Store {
     /// A store in `data_dir`. Nothing is read or created until it is used.
     pub fn open(data_dir: DataDir) -> Self {

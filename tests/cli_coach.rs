@@ -328,3 +328,49 @@ fn play_plan_refuses_what_it_cannot_record() {
         "nothing was recorded"
     );
 }
+
+#[test]
+fn an_imported_plan_is_checked_before_it_replaces_yours() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plan-v1.ron");
+    let imported = run(dir.path(), &["plan", "import", fixture.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let plan = store(dir.path()).load::<Plan>().unwrap().value.unwrap();
+    assert_eq!(plan.final_target().spm, 176);
+
+    let original = std::fs::read_to_string(&fixture).unwrap();
+    let hostile = dir.path().join("from-a-friend.ron");
+    let cases = [
+        (original.replace("spm: 176", "spm: 999"), "spm"),
+        (
+            original.replace("runs_per_week: 3", "runs_per_week: 30"),
+            "runs per week",
+        ),
+        (original.replace("version: 1", "version: 99"), "newer"),
+        (
+            "(version: 1, data: (".repeat(10_000),
+            "nested more than 128 levels",
+        ),
+        ("not a plan at all".to_string(), "cannot be used"),
+    ];
+    for (contents, expected) in cases {
+        std::fs::write(&hostile, &contents).unwrap();
+        let output = run(dir.path(), &["plan", "import", hostile.to_str().unwrap()]);
+        assert_refused(&output, expected);
+        // The file given is left alone, and the runner's plan is unchanged.
+        assert_eq!(std::fs::read_to_string(&hostile).unwrap(), contents);
+        assert_eq!(
+            store(dir.path()).load::<Plan>().unwrap().value.unwrap(),
+            plan
+        );
+    }
+    // Sparse: a terabyte on paper. It is refused by its size, not read.
+    std::fs::File::create(&hostile)
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    assert_refused(
+        &run(dir.path(), &["plan", "import", hostile.to_str().unwrap()]),
+        "bytes",
+    );
+}

@@ -10,6 +10,7 @@ use time::{Date, macros::format_description};
 use super::args::UsageError;
 use super::data;
 use crate::coach::{Baseline, Increase, Plan};
+use crate::store;
 
 /// Create or show your multi-week plan.
 #[derive(Args, Debug)]
@@ -26,6 +27,12 @@ pub enum PlanCommand {
     Show,
     /// Today's session.
     Today,
+    /// Use a plan file from someone else (a coach, say) as your plan. It is checked
+    /// field by field first; your current plan is replaced only if it passes.
+    Import {
+        /// The plan file (a `plan.ron` written by Cadence Coach).
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -65,6 +72,13 @@ pub fn run(args: PlanArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
             data::report(&store.save(&plan).context("saving the plan")?);
             println!("{}", plan.table());
             println!("saved to {}", store.document_path::<Plan>().display());
+        }
+        PlanCommand::Import { file } => {
+            let plan = store::read_foreign::<Plan>(&file)
+                .map_err(|error| UsageError(error.to_string()))?;
+            data::report(&store.save(&plan).context("saving the plan")?);
+            println!("{}", plan.table());
+            println!("imported into {}", store.document_path::<Plan>().display());
         }
         PlanCommand::Show | PlanCommand::Today => {
             let plan = data::load_plan(&store)?;

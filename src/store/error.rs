@@ -64,6 +64,9 @@ pub enum StoreError {
     )]
     InvalidSessionId { id: String },
 
+    #[error("{} cannot be used: {reason}; nothing was changed", path.display())]
+    Foreign { path: PathBuf, reason: String },
+
     #[error(
         "{} already exists, so a new session cannot start under the same id; start it with a new id",
         path.display()
