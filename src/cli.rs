@@ -6,6 +6,7 @@ mod check_in;
 mod data;
 mod devices;
 mod history;
+mod log;
 mod plan;
 mod play;
 mod render;
@@ -41,6 +42,7 @@ pub enum Command {
     Plan(plan::PlanArgs),
     CheckIn(check_in::CheckInArgs),
     History(history::HistoryArgs),
+    Log(log::LogArgs),
 }
 
 /// Runs a parsed command line.
@@ -54,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
         Some(Command::CheckIn(args)) => check_in::run(args, cli.data_dir.as_deref()),
         Some(Command::History(args)) => history::run(args, cli.data_dir.as_deref()),
+        Some(Command::Log(args)) => log::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

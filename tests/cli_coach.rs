@@ -374,3 +374,78 @@ fn an_imported_plan_is_checked_before_it_replaces_yours() {
         "bytes",
     );
 }
+
+#[test]
+fn a_run_done_without_the_app_is_logged_and_counted_by_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = seed_plan(dir.path(), 14);
+    let day = |offset: i64| (plan.start + Days::days(offset)).to_string();
+    for (offset, during, after) in [(1, "1", "1"), (3, "1", "2"), (5, "2", "7")] {
+        let output = run(
+            dir.path(),
+            &[
+                "log",
+                "--date",
+                &day(offset),
+                "--time",
+                "07:15",
+                "--minutes",
+                "30",
+                "--spm",
+                "164",
+                "--pain-during",
+                during,
+                "--pain-after",
+                after,
+                "--note",
+                "outdoors, phone track",
+            ],
+        );
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        if offset == 5 {
+            let stdout = text(&output.stdout);
+            assert!(stdout.contains("Stepping back"), "{stdout}");
+        }
+    }
+    let runs = store(dir.path())
+        .load_sessions::<SessionRecord>()
+        .unwrap()
+        .sessions;
+    assert_eq!(runs.len(), 3);
+    assert!(
+        runs.iter()
+            .all(|r| r.steps == 4_920 && r.played_seconds == 1_800.0)
+    );
+    assert!(runs.iter().all(|r| r.note == "outdoors, phone track"));
+    let shown = text(&run(dir.path(), &["plan", "show"]).stdout);
+    assert!(shown.contains("stepped back (3 runs)"), "{shown}");
+
+    let base = ["log", "--minutes", "30", "--spm", "164"];
+    let with = |extra: &[&str]| {
+        let mut all: Vec<&str> = base.to_vec();
+        all.extend_from_slice(extra);
+        run(dir.path(), &all)
+    };
+    assert_refused(&with(&[]), "--pain-during and --pain-after");
+    let pain = ["--pain-during", "1", "--pain-after", "1"];
+    let tomorrow = day(15);
+    let future = [&["--date", tomorrow.as_str()][..], &pain].concat();
+    assert_refused(&with(&future), "in the future");
+    let bad_time = [&["--time", "7h30"][..], &pain].concat();
+    assert_refused(&with(&bad_time), "HH:MM");
+    let bad_date = [&["--date", "yesterday"][..], &pain].concat();
+    assert_refused(&with(&bad_date), "YYYY-MM-DD");
+    assert_refused(
+        &run(dir.path(), &["log", "--minutes", "30", "--spm", "300"]),
+        "60-250",
+    );
+    assert_eq!(
+        store(dir.path())
+            .load_sessions::<SessionRecord>()
+            .unwrap()
+            .sessions
+            .len(),
+        3,
+        "nothing refused was logged"
+    );
+}

@@ -454,6 +454,19 @@ fn complete_record(
             }
         };
     }
+    apply_report(record, report, during, after, limp, note);
+    Ok(())
+}
+
+/// Puts what the runner reported into the record.
+pub(super) fn apply_report(
+    record: &mut SessionRecord,
+    report: &RunReportArgs,
+    during: u8,
+    after: u8,
+    limp: bool,
+    note: Option<String>,
+) {
     record.pain = Pain { during, after };
     record.limp = limp;
     record.note = note.unwrap_or_default();
@@ -461,10 +474,9 @@ fn complete_record(
         speed_kmh,
         incline_percent: report.incline.unwrap_or(0.0),
     });
-    Ok(())
 }
 
-fn check_note(note: &str) -> Result<(), UsageError> {
+pub(super) fn check_note(note: &str) -> Result<(), UsageError> {
     let chars = note.chars().count();
     if chars > SessionRecord::MAX_NOTE_CHARS {
         return Err(UsageError(format!(
@@ -476,7 +488,7 @@ fn check_note(note: &str) -> Result<(), UsageError> {
 }
 
 /// Tells apart two runs started in the same second (two terminals, say).
-fn run_suffix() -> u32 {
+pub(super) fn run_suffix() -> u32 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.subsec_nanos());
