@@ -612,14 +612,19 @@ fn the_command_line_plays_and_lists_devices() {
     drop(server);
 }
 
-/// The one file in `folder`, once it appears.
+/// The first `.ron` file in `folder` once it is in place (the store writes a hidden
+/// temporary file first and renames it).
 fn wait_for_file(folder: &Path, timeout: Duration) -> Option<PathBuf> {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
-        if let Ok(mut entries) = std::fs::read_dir(folder)
-            && let Some(Ok(entry)) = entries.next()
-        {
-            return Some(entry.path());
+        let placed = std::fs::read_dir(folder).ok().and_then(|entries| {
+            entries.flatten().map(|entry| entry.path()).find(|path| {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                !name.starts_with('.') && name.ends_with(".ron")
+            })
+        });
+        if placed.is_some() {
+            return placed;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
