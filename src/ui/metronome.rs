@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use super::{Opened, Output, OutputFactory};
 use crate::audio::{self, Observed, OutputInfo, OutputOptions};
 use crate::engine::{
-    Accent, EngineEvent, EngineHandle, Program, Segment, SoundChoice, StatusSnapshot, TempoMap,
-    Voicing,
+    Accent, BuiltinSound, EngineEvent, EngineHandle, Program, Segment, SoundChoice, StatusSnapshot,
+    TempoMap, Voicing,
 };
 
 pub const MIN_SPM: u32 = 60;
@@ -34,6 +34,28 @@ const MIN_WAKE: Duration = Duration::from_millis(1);
 /// Preview: two clicks, the first accented when accents are on.
 const PREVIEW_SPM: f64 = 120.0;
 const PREVIEW_SECONDS: f64 = 0.9;
+
+/// A signal played through the engine, such as the start and end of a counted minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cue {
+    /// Three short high beeps: start counting now.
+    Start,
+    /// Two low tocks: stop counting.
+    Stop,
+}
+
+impl Cue {
+    /// The sound, and the clicks as (rate, length in seconds): distinct in pitch and
+    /// in rhythm, so neither can be taken for the other without looking.
+    fn sound(self) -> (SoundChoice, f64, f64) {
+        match self {
+            // Clicks at 0, 0.2 and 0.4 s.
+            Cue::Start => (SoundChoice::Builtin(BuiltinSound::Beep), 300.0, 0.5),
+            // Clicks at 0 and 0.5 s.
+            Cue::Stop => (SoundChoice::Builtin(BuiltinSound::Tock), 120.0, 0.8),
+        }
+    }
+}
 
 /// Where the clicks go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +102,8 @@ struct Active {
 #[derive(Clone, Copy, Debug)]
 struct SeenStep {
     index: u64,
+    /// Heard, or muted by the feedback schedule.
+    audible: bool,
     /// Session time of the step.
     seconds: f64,
     /// When its flash was due (the click's time shifted by the visual offset).
@@ -140,8 +164,8 @@ impl Beat {
                     index,
                     frame,
                     accented,
+                    audible,
                     audible_at,
-                    ..
                 } => {
                     // Steps of a preview, or of a run being stopped, show nothing.
                     let Playback::Playing(run) = &mut self.playback else {
@@ -150,9 +174,15 @@ impl Beat {
                     let flash_at = shift(audible_at.unwrap_or(now), self.offset_ms);
                     run.last_step = Some(SeenStep {
                         index,
+                        audible,
                         seconds: frame as f64 / sample_rate,
                         flash_at,
                     });
+                    if !audible {
+                        // A planned run's quiet stretch: no click, so no flash either;
+                        // the runner keeps the rate alone.
+                        continue;
+                    }
                     let mut at = flash_at;
                     if at + flash_length(spm) <= now {
                         // Late (the offset asks for more than the output's lead): show
@@ -219,6 +249,8 @@ pub struct Metronome {
     sound: SoundChoice,
     voicing: Voicing,
     beat: Beat,
+    /// The program of a planned run while it plays (`None`: a free run at `spm`).
+    program: Option<Program>,
     /// Why there is no sound; the screen offers Retry.
     problem: Option<String>,
     /// Something worth knowing that needs no action.
@@ -265,6 +297,7 @@ impl Metronome {
                     .clamp(-MAX_VISUAL_OFFSET_MS, MAX_VISUAL_OFFSET_MS),
                 last_run: Figures::default(),
             },
+            program: None,
             problem: None,
             notice,
             last_fault: None,
@@ -297,6 +330,23 @@ impl Metronome {
     /// clock keeps the beat).
     pub fn is_playing(&self) -> bool {
         matches!(self.beat.playback, Playback::Playing(_))
+    }
+
+    /// True once a run is over and its final count is in (false while stopping).
+    pub fn is_stopped(&self) -> bool {
+        matches!(self.beat.playback, Playback::Stopped)
+    }
+
+    /// True while a planned run's program plays: its rates are the plan's, and the
+    /// rate buttons do nothing.
+    pub fn is_programmed(&self) -> bool {
+        !self.is_stopped() && self.program.is_some()
+    }
+
+    /// The sound the engine holds now (a preview or a cue may have replaced the
+    /// chosen one until the next start).
+    pub fn engine_sound(&self) -> Option<&SoundChoice> {
+        self.active.as_ref().map(|active| &active.sound)
     }
 
     pub fn problem(&self) -> Option<&str> {
@@ -356,6 +406,40 @@ impl Metronome {
             elapsed: seconds_to_duration(active.handle.frames_to_seconds(status.elapsed_frames))
                 .max(run.floor.elapsed),
             steps: status.steps.max(run.floor.steps),
+        }
+    }
+
+    /// The rate shown on the Run screen: a planned run's current rate from the engine
+    /// (it glides), else the free run's rate.
+    pub fn shown_spm(&self) -> u32 {
+        if !self.is_programmed() {
+            return self.spm;
+        }
+        let (Playback::Playing(run) | Playback::Stopping { run, .. }) = &self.beat.playback else {
+            return self.spm;
+        };
+        let Some(active) = &self.active else {
+            return self.spm;
+        };
+        let status = active.handle.status();
+        if status.buffers <= run.start_buffers + 1 || !status.spm.is_finite() {
+            // Not rendered yet: the status is the last run's.
+            return self.program.as_ref().map_or(self.spm, |program| {
+                program
+                    .tempo
+                    .segments
+                    .first()
+                    .map_or(self.spm, |segment| segment.start_spm().round() as u32)
+            });
+        }
+        status.spm.round().clamp(0.0, f64::from(u32::MAX)) as u32
+    }
+
+    /// Whether the latest step was silent (a planned run's quiet stretch).
+    pub fn is_muted(&self) -> bool {
+        match &self.beat.playback {
+            Playback::Playing(run) => run.last_step.is_some_and(|step| !step.audible),
+            _ => false,
         }
     }
 
@@ -436,7 +520,18 @@ impl Metronome {
         }
     }
 
+    /// Starts a free run at the current rate.
     pub fn start(&mut self) {
+        self.start_with(None);
+    }
+
+    /// Starts a planned run: the program sets the rates and when clicks sound, and the
+    /// run ends by itself at the program's end.
+    pub fn start_program(&mut self, program: Program) {
+        self.start_with(Some(program));
+    }
+
+    fn start_with(&mut self, planned: Option<Program>) {
         let now = Instant::now();
         if self.active.is_none() {
             self.switch_to_device(now);
@@ -451,11 +546,14 @@ impl Metronome {
         };
         // Leftovers from a preview or the last run.
         active.handle.events().for_each(drop);
-        let program = Program::steady(f64::from(self.spm), None);
+        let program = planned
+            .clone()
+            .unwrap_or_else(|| Program::steady(f64::from(self.spm), None));
         if let Err(error) = active.handle.start(&program) {
             self.notice = Some(format!("Could not start: {error}."));
             return;
         }
+        self.program = planned;
         self.beat.pending.clear();
         self.beat.lit = None;
         self.beat.playback = Playback::Playing(Run::new(now, active.handle.status().buffers));
@@ -489,14 +587,18 @@ impl Metronome {
             return;
         }
         self.spm = spm;
-        if let (true, Some(active)) = (self.is_playing(), &self.active)
+        if let (true, false, Some(active)) = (self.is_playing(), self.is_programmed(), &self.active)
             && let Err(error) = active.handle.set_rate(f64::from(spm))
         {
             self.notice = Some(format!("The rate did not reach the engine: {error}."));
         }
     }
 
+    /// Changes the free run's rate; a planned run keeps its program's rates.
     pub fn nudge(&mut self, delta: i32) {
+        if self.is_programmed() {
+            return;
+        }
         self.set_spm(self.spm.saturating_add_signed(delta));
     }
 
@@ -564,6 +666,31 @@ impl Metronome {
         });
         active.sound = choice.clone();
         sent.map_err(|error| format!("The preview did not reach the engine: {error}."))
+    }
+
+    /// Plays a cue on the sound card (not while a run plays: the run's clicks are the
+    /// only sound then).
+    pub fn cue(&mut self, cue: Cue) -> Result<(), String> {
+        if !self.is_stopped() {
+            return Err("A run is playing.".into());
+        }
+        self.open_device();
+        let Some(active) = self
+            .active
+            .as_mut()
+            .filter(|active| active.kind == OutputKind::Device)
+        else {
+            return Err("There is no sound card to play the signal on.".into());
+        };
+        let (choice, spm, seconds) = cue.sound();
+        let click = audio::load_sound(&choice, active.handle.config().sample_rate)
+            .map_err(|error| error.to_string())?;
+        let sent = active
+            .handle
+            .set_sound(click)
+            .and_then(|()| active.handle.start(&Program::steady(spm, Some(seconds))));
+        active.sound = choice;
+        sent.map_err(|error| format!("The signal did not reach the engine: {error}."))
     }
 
     pub fn set_visual_offset_ms(&mut self, offset_ms: i32) {
@@ -744,7 +871,12 @@ impl Metronome {
             .frames_to_seconds(status.elapsed_frames)
             .max(run.floor.elapsed.as_secs_f64());
         let last_step = run.last_step.map(|step| (step.index, step.seconds));
-        let program = resume_program(f64::from(self.spm), last_step);
+        // A planned run's program is a function of time: started at the same frame it
+        // carries on with the same rates, clicks and step count.
+        let program = self
+            .program
+            .clone()
+            .unwrap_or_else(|| resume_program(f64::from(self.spm), last_step));
         let sample_rate = f64::from(active.handle.config().sample_rate);
         let mut at_frame = (seconds * sample_rate).round() as u64;
         if let Some((_, step_seconds)) = last_step {
