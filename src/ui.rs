@@ -13,6 +13,7 @@
 //! edge while playing (`request_repaint_after`); a stopped app does not repaint at all.
 
 pub mod app;
+pub mod clock;
 mod fields;
 mod later_screens;
 pub mod metronome;
@@ -22,6 +23,7 @@ mod settings_screen;
 use std::path::Path;
 
 pub use app::{CadenceApp, Preferences, Screen};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use metronome::{Metronome, OutputKind};
 
 use crate::audio::{AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions};
