@@ -109,6 +109,9 @@ impl OutputFactory for DeviceOutputs {
     }
 }
 
+/// The window's icon (also in `assets/`, beside the `.desktop` file).
+const ICON_PNG: &[u8] = include_bytes!("../assets/cadence-coach.png");
+
 /// Opens the window with the real sound card. `data_dir` (from `--data-dir`) holds the
 /// window state instead of the platform folder.
 pub fn run_app(data_dir: Option<&Path>) -> anyhow::Result<()> {
@@ -120,11 +123,16 @@ pub fn run_app_with(
     data_dir: Option<&Path>,
     outputs: Box<dyn OutputFactory>,
 ) -> anyhow::Result<()> {
-    let viewport = eframe::egui::ViewportBuilder::default()
+    let mut viewport = eframe::egui::ViewportBuilder::default()
         .with_title("Cadence Coach")
         .with_app_id("cadence-coach")
         .with_inner_size([760.0, 720.0])
         .with_min_inner_size([380.0, 520.0]);
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        // Built in and checked by a test; a window without an icon still works.
+        Err(error) => eprintln!("the window icon could not be read: {error}"),
+    }
     let options = eframe::NativeOptions {
         viewport,
         renderer: eframe::Renderer::Glow,
@@ -138,4 +146,19 @@ pub fn run_app_with(
     )
     // eframe's error is not Sync, so it is carried as text.
     .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_icon_is_a_square_png() {
+        let icon = eframe::icon_data::from_png_bytes(ICON_PNG).expect("the icon decodes");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        // Not blank: the tile is opaque in the middle, transparent in the corner.
+        let alpha = |x: u32, y: u32| icon.rgba[((y * icon.width + x) * 4 + 3) as usize];
+        assert_eq!(alpha(128, 128), 255);
+        assert_eq!(alpha(0, 0), 0);
+    }
 }
