@@ -1,22 +1,30 @@
 //! The desktop app (eframe, glow renderer).
 //!
 //! * [`app`] holds the eframe `App`: persisted preferences apart from runtime fields;
-//!   `logic` drains engine events and audio faults every frame; each screen's `*_ui`
-//!   function only draws and pushes [`app::Action`]s, which run after drawing.
+//!   `logic` drains engine events and audio faults every frame, saves the run being
+//!   recorded and ends the counted minute; each screen's `*_ui` function only draws and
+//!   pushes [`app::Action`]s, which run after drawing.
 //! * [`metronome`] is the live side of the Run screen (output, engine handle, rate,
-//!   flash timing), free of egui so that it can be tested without a window.
+//!   flash timing, planned programs, cues), free of egui so that it can be tested
+//!   without a window. `records` holds the runner's data from the [`Store`] and the run
+//!   being recorded, also free of egui.
+//! * One file per screen: Run, Baseline, Plan, History, Settings.
 //! * The sound card is reached through an [`OutputFactory`], so tests and tools can put
-//!   a real engine behind a simulated device (see `tests/support/clock.rs`).
+//!   a real engine behind a simulated device (see `tests/support/clock.rs`); time is
+//!   read through a [`Clock`], so tests can move a [`ManualClock`] instead of waiting.
 //!
 //! Audio never depends on the GUI: the engine renders on the audio thread, and the GUI
 //! only sends commands and reads events. Repaints happen on input, or at the next flash
 //! edge while playing (`request_repaint_after`); a stopped app does not repaint at all.
 
 pub mod app;
+mod baseline_screen;
 pub mod clock;
 mod fields;
-mod later_screens;
+mod history_screen;
 pub mod metronome;
+mod plan_screen;
+mod records;
 mod run_screen;
 mod settings_screen;
 
@@ -24,7 +32,10 @@ use std::path::Path;
 
 pub use app::{CadenceApp, Preferences, Screen};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use metronome::{Metronome, OutputKind};
+pub use metronome::{Cue, Metronome, OutputKind};
+pub use records::SAVE_EVERY;
+
+use crate::store::{DataDir, Store};
 
 use crate::audio::{AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions};
 use crate::engine::{EngineHandle, SoundChoice, Voicing};
@@ -112,8 +123,9 @@ impl OutputFactory for DeviceOutputs {
 /// The window's icon (also in `assets/`, beside the `.desktop` file).
 const ICON_PNG: &[u8] = include_bytes!("../assets/cadence-coach.png");
 
-/// Opens the window with the real sound card. `data_dir` (from `--data-dir`) holds the
-/// window state instead of the platform folder.
+/// Opens the window with the real sound card. `data_dir` (from `--data-dir` or
+/// `CADENCE_COACH_DATA_DIR`) holds the runner's data and the window state; without it
+/// the data goes to the platform folder.
 pub fn run_app(data_dir: Option<&Path>) -> anyhow::Result<()> {
     run_app_with(data_dir, Box::new(DeviceOutputs))
 }
@@ -123,6 +135,9 @@ pub fn run_app_with(
     data_dir: Option<&Path>,
     outputs: Box<dyn OutputFactory>,
 ) -> anyhow::Result<()> {
+    // Before any thread starts: the time zone cannot be read safely afterwards.
+    let clock = SystemClock::new();
+    let store = Store::open(DataDir::resolve(data_dir.map(Path::to_path_buf))?);
     let mut viewport = eframe::egui::ViewportBuilder::default()
         .with_title("Cadence Coach")
         .with_app_id("cadence-coach")
@@ -142,7 +157,11 @@ pub fn run_app_with(
     eframe::run_native(
         "cadence-coach",
         options,
-        Box::new(|cc| Ok(Box::new(CadenceApp::new(cc, outputs)))),
+        Box::new(move |cc| {
+            Ok(Box::new(
+                CadenceApp::new(cc, outputs, store).with_clock(std::sync::Arc::new(clock)),
+            ))
+        }),
     )
     // eframe's error is not Sync, so it is carried as text.
     .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))

@@ -1,258 +1,306 @@
 //! The app without a display (egui_kittest, through the AccessKit tree), with a real
-//! engine behind a simulated sound card (`support/clock.rs`): keyboard runs, the rate
-//! following the Up key, the count after Stop, failing over to the silent clock and
-//! Retry, and in-place validation on the Settings screen.
+//! engine behind a simulated sound card (`support/clock.rs`) and a data folder of its
+//! own (`support/gui.rs`): keyboard runs, the rate following the Up key, the count after
+//! Stop, every run recorded with its pain log, failing over to the silent clock and
+//! Retry, and in-place validation on the Settings screen, whose sound settings go to
+//! the profile.
 
 #[allow(dead_code)]
 #[path = "support/clock.rs"]
 mod clock;
+#[allow(dead_code)]
+#[path = "support/gui.rs"]
+mod gui;
 
 use std::time::{Duration, Instant};
 
-use cadence_coach::ui::{CadenceApp, OutputKind, Screen};
+use cadence_coach::coach::{Profile, SoundSettings};
+use cadence_coach::engine::{Accent, BuiltinSound, SoundChoice};
+use cadence_coach::ui::{OutputKind, Screen};
 use clock::ClockOutputs;
+use eframe::egui::Key;
 use eframe::egui::accesskit::Role;
-use eframe::egui::{Key, ViewportId};
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-
-fn app(outputs: &ClockOutputs) -> Harness<'static, CadenceApp> {
-    let outputs = outputs.clone();
-    Harness::builder()
-        .with_size([760.0, 720.0])
-        .build_eframe(move |cc| CadenceApp::new(cc, Box::new(outputs)))
-}
-
-/// Steps the app, in real time, until `done` holds.
-fn wait_for(
-    harness: &mut Harness<'static, CadenceApp>,
-    what: &str,
-    done: impl Fn(&CadenceApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(15));
-        harness.step();
-    }
-}
-
-fn label_of(harness: &Harness<'static, CadenceApp>, starting: &str) -> String {
-    // AccessKit keeps a label's text in its value.
-    let node = harness.get_by_label_contains(starting);
-    node.accesskit_node().value().unwrap_or_default()
-}
-
-/// How long until the app wants to be drawn again after the last frame.
-fn repaint_delay(harness: &Harness<'static, CadenceApp>) -> Duration {
-    harness
-        .output()
-        .viewport_output
-        .get(&ViewportId::ROOT)
-        .map_or(Duration::MAX, |viewport| viewport.repaint_delay)
-}
+use egui_kittest::kittest::Queryable;
+use gui::App;
 
 #[test]
-fn a_run_from_the_keyboard() {
-    let outputs = ClockOutputs::new();
-    let mut harness = app(&outputs);
-    harness.run();
-    assert_eq!(harness.state().screen(), Screen::Run);
-    harness.get_by_label("170");
-    harness.get_by_label("Start");
+fn a_run_from_the_keyboard_is_recorded_from_its_start() {
+    let mut app = App::start(|_| {});
+    assert_eq!(app.state().screen(), Screen::Run);
+    app.harness.get_by_label("170");
+    app.harness.get_by_label("Start");
     // Stopped: the app asks for no repaint at all.
-    assert_eq!(repaint_delay(&harness), Duration::MAX);
+    assert_eq!(app.repaint_delay(), Duration::MAX);
 
-    harness.key_press(Key::Space);
-    harness.run();
-    assert!(harness.state().metronome().is_playing());
-    harness.get_by_label("Stop");
-    wait_for(&mut harness, "three steps", |app| {
+    app.harness.key_press(Key::Space);
+    app.harness.run();
+    assert!(app.state().metronome().is_playing());
+    app.harness.get_by_label("Stop");
+    // Saved as it starts: the file is there before a single step.
+    let Some(id) = app.state().recording().map(|record| record.id.clone()) else {
+        panic!("the run is not being recorded");
+    };
+    let started = gui::load_runs(&app.store());
+    assert_eq!(started.len(), 1);
+    assert_eq!(started[0].id, id);
+    assert_eq!(started[0].started_at, gui::NOW);
+    assert_eq!(started[0].played.target_spm, 170.0);
+    assert_eq!(started[0].profile, None);
+
+    app.wait_for("three steps", |app| {
         app.metronome().status().is_some_and(|s| s.steps >= 3)
     });
     // Playing: repaints are scheduled for the next flash, never continuous.
-    let delay = repaint_delay(&harness);
+    let delay = app.repaint_delay();
     assert!(
         delay > Duration::ZERO && delay < Duration::from_secs(2),
         "{delay:?}"
     );
 
-    harness.key_press(Key::ArrowUp);
-    harness.run();
-    harness.get_by_label("171");
-    assert_eq!(harness.state().metronome().spm(), 171);
-    wait_for(&mut harness, "the engine to take 171 spm", |app| {
+    app.harness.key_press(Key::ArrowUp);
+    app.harness.run();
+    app.harness.get_by_label("171");
+    assert_eq!(app.state().metronome().spm(), 171);
+    app.wait_for("the engine to take 171 spm", |app| {
         app.metronome().status().is_some_and(|s| s.spm == 171.0)
     });
-    wait_for(&mut harness, "a flash", |app| {
-        app.metronome().flashes_shown() >= 2
-    });
+    app.wait_for("a flash", |app| app.metronome().flashes_shown() >= 2);
 
-    harness.key_press(Key::Space);
-    harness.run();
-    wait_for(&mut harness, "the run to stop", |app| {
+    app.harness.key_press(Key::Space);
+    app.harness.run();
+    app.wait_for("the run to stop", |app| {
         !app.metronome().is_playing() && app.metronome().next_wake(Instant::now()).is_none()
     });
-    harness.run();
-    assert_eq!(repaint_delay(&harness), Duration::MAX);
-    let Some(status) = harness.state().metronome().status() else {
+    app.harness.run();
+    assert_eq!(app.repaint_delay(), Duration::MAX);
+    let Some(status) = app.state().metronome().status() else {
         panic!("the output closed");
     };
     assert!(!status.playing);
-    let figures = harness.state().metronome().figures();
+    let figures = app.state().metronome().figures();
     assert_eq!(figures.steps, status.steps);
     assert!(figures.steps >= 4, "{figures:?}");
     assert_eq!(
-        label_of(&harness, "Steps "),
+        app.text_containing("Steps "),
         format!("Steps {}", status.steps)
     );
     let seconds = figures.elapsed.as_secs();
     assert_eq!(
-        label_of(&harness, "Elapsed "),
+        app.text_containing("Elapsed "),
         format!("Elapsed 0:{seconds:02}")
     );
-    harness.get_by_label("Start");
+    app.harness.get_by_label("Start");
+
+    // Saved again at the stop, with the engine's own time and count.
+    assert!(app.state().recording().is_none());
+    let [run] = gui::load_runs(&app.store())
+        .try_into()
+        .unwrap_or_else(|runs: Vec<_>| {
+            panic!("expected one run, found {}", runs.len());
+        });
+    assert_eq!(run.id, id);
+    assert_eq!(u64::from(run.steps), status.steps);
+    assert!((run.played_seconds - figures.elapsed.as_secs_f64()).abs() < 1e-6);
+    assert_eq!(run.played.end_spm, 171.0);
+    assert_eq!(
+        run.played.target_spm, 171.0,
+        "a free run's target is where it settled"
+    );
+
+    // The pain log: checked in place, then saved into the same file.
+    app.type_into("Worst pain during the run", "12");
+    app.click("Save pain log");
+    assert!(app.shows("'12' is not on the scale"));
+    assert_eq!(gui::load_runs(&app.store())[0].pain.during, 0);
+    app.type_into("Worst pain during the run", "2");
+    app.type_into("Worst pain after", "3");
+    app.click("I limped");
+    app.type_into("Note", "treadmill, 9 km/h");
+    app.click("Save pain log");
+    // Without a plan there is no verdict, only a plain "saved".
+    app.harness.get_by_label("Saved.");
+    let run = &gui::load_runs(&app.store())[0];
+    assert_eq!((run.pain.during, run.pain.after), (2, 3));
+    assert!(run.limp);
+    assert!(!run.swelling);
+    assert_eq!(run.note, "treadmill, 9 km/h");
+    assert_eq!(
+        u64::from(run.steps),
+        status.steps,
+        "the log keeps the counts"
+    );
+    assert!(
+        app.state().messages().is_empty(),
+        "{:?}",
+        app.state().messages()
+    );
 }
 
 #[test]
 fn buttons_change_the_rate_within_60_to_250() {
-    let outputs = ClockOutputs::new();
-    let mut harness = app(&outputs);
-    harness.get_by_label("+1 spm").click();
-    harness.run();
-    harness.get_by_label("171");
+    let mut app = App::start(|_| {});
+    app.click("+1 spm");
+    app.harness.get_by_label("171");
     for _ in 0..200 {
-        harness.key_press(Key::ArrowUp);
+        app.harness.key_press(Key::ArrowUp);
     }
-    harness.run();
-    assert_eq!(harness.state().metronome().spm(), 250);
-    harness.get_by_label("250");
-    harness.get_by_label("-1 spm").click();
-    harness.run();
-    harness.get_by_label("249");
+    app.harness.run();
+    assert_eq!(app.state().metronome().spm(), 250);
+    app.harness.get_by_label("250");
+    app.click("-1 spm");
+    app.harness.get_by_label("249");
     for _ in 0..300 {
-        harness.key_press(Key::ArrowDown);
+        app.harness.key_press(Key::ArrowDown);
     }
-    harness.run();
-    assert_eq!(harness.state().metronome().spm(), 60);
+    app.harness.run();
+    assert_eq!(app.state().metronome().spm(), 60);
 }
 
 #[test]
 fn without_a_device_the_flash_goes_on_and_retry_brings_the_sound_back() {
     let outputs = ClockOutputs::new();
     outputs.unplug();
-    let mut harness = app(&outputs);
-    harness.run();
-    harness.get_by_label_contains("No sound from");
-    harness.get_by_label("Retry");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut app = App::start_in(dir, outputs);
+    app.harness.get_by_label_contains("No sound from");
+    app.harness.get_by_label("Retry");
 
-    harness.get_by_label("Start").click();
-    harness.run();
-    let metronome = harness.state().metronome();
+    app.click("Start");
+    let metronome = app.state().metronome();
     assert!(metronome.is_playing());
     assert_eq!(metronome.output_kind(), Some(OutputKind::Silent));
-    harness.get_by_label_contains("Playing silently");
-    wait_for(&mut harness, "steps on the silent clock", |app| {
+    app.harness.get_by_label_contains("Playing silently");
+    app.wait_for("steps on the silent clock", |app| {
         app.metronome().figures().steps >= 3
     });
 
-    outputs.plug_in();
-    let before = harness.state().metronome().figures();
-    harness.get_by_label("Retry").click();
-    harness.run();
-    let metronome = harness.state().metronome();
+    app.outputs.plug_in();
+    let before = app.state().metronome().figures();
+    app.click("Retry");
+    let metronome = app.state().metronome();
     assert_eq!(metronome.output_kind(), Some(OutputKind::Device));
     assert!(metronome.problem().is_none());
     assert!(metronome.is_playing());
     // The run carries on where it was: nothing restarts from zero.
     assert!(metronome.figures().steps >= before.steps);
     assert!(metronome.figures().elapsed >= before.elapsed);
-    wait_for(&mut harness, "steps on the device", |app| {
+    app.wait_for("steps on the device", |app| {
         app.metronome().figures().steps >= before.steps + 3
     });
 
     // The device dies mid-run: the flash goes on, the message offers Retry.
-    let before = harness.state().metronome().figures();
-    outputs.unplug();
-    wait_for(&mut harness, "the failure to be noticed", |app| {
+    let before = app.state().metronome().figures();
+    app.outputs.unplug();
+    app.wait_for("the failure to be noticed", |app| {
         app.metronome().problem().is_some()
     });
-    harness.run();
-    let metronome = harness.state().metronome();
+    app.harness.run();
+    let metronome = app.state().metronome();
     assert_eq!(metronome.output_kind(), Some(OutputKind::Silent));
     assert!(metronome.is_playing());
     let Some(problem) = metronome.problem() else {
         panic!("no problem shown");
     };
     assert!(problem.contains("unplugged"), "{problem}");
-    harness.get_by_label_contains("Sound stopped");
-    harness.get_by_label("Retry");
-    wait_for(&mut harness, "steps after the failure", |app| {
+    app.harness.get_by_label_contains("Sound stopped");
+    app.harness.get_by_label("Retry");
+    app.wait_for("steps after the failure", |app| {
         app.metronome().figures().steps >= before.steps + 3
     });
-    harness.get_by_label("Stop").click();
-    harness.run();
+    app.click("Stop");
+    app.wait_for("the run to end", |app| app.recording().is_none());
+    // One run, whatever outputs it went through, with all its steps.
+    let runs = gui::load_runs(&app.store());
+    assert_eq!(runs.len(), 1);
+    assert!(u64::from(runs[0].steps) >= before.steps + 3, "{runs:?}");
 }
 
 #[test]
-fn settings_check_what_is_typed_in_place() {
-    let outputs = ClockOutputs::new();
-    let mut harness = app(&outputs);
-    harness.get_by_label("Settings").click();
-    harness.run();
-    assert_eq!(harness.state().screen(), Screen::Settings);
-    harness.get_by_label_contains(clock::DEVICE_NAME);
+fn settings_check_what_is_typed_in_place_and_keep_the_sound_in_the_profile() {
+    let mut app = App::start(|store| {
+        let profile = Profile {
+            sound: SoundSettings {
+                sound: SoundChoice::Builtin(BuiltinSound::Tock),
+                accent: Accent::Every(2),
+                volume: 0.5,
+            },
+            ..Profile::default()
+        };
+        let notices = store.save(&profile).expect("the profile is saved");
+        assert!(notices.is_empty());
+    });
+    // The profile's sound, shared with the command line, is the one in use.
+    let metronome = app.state().metronome();
+    assert_eq!(metronome.sound(), &SoundChoice::Builtin(BuiltinSound::Tock));
+    assert_eq!(metronome.voicing().accent, Accent::Every(2));
+    assert!((metronome.voicing().volume - 0.5).abs() < 1e-6);
 
-    harness
-        .get_by_label("Visual offset (ms)")
-        .set_text_value_accesskit("900");
-    harness.run();
-    harness.get_by_label_contains("give a whole number of milliseconds from -500 to 500");
-    assert_eq!(harness.state().metronome().visual_offset_ms(), 0);
-    harness
-        .get_by_label("Visual offset (ms)")
-        .set_text_value_accesskit("-200");
-    harness.run();
-    assert!(
-        harness
-            .query_by_label_contains("from -500 to 500.")
-            .is_none()
-    );
-    assert_eq!(harness.state().metronome().visual_offset_ms(), -200);
+    app.click("Settings");
+    assert_eq!(app.state().screen(), Screen::Settings);
+    app.harness.get_by_label_contains(clock::DEVICE_NAME);
 
-    // The slider and its number field both carry the name.
-    harness
+    app.type_into("Visual offset (ms)", "900");
+    app.harness
+        .get_by_label_contains("give a whole number of milliseconds from -500 to 500");
+    assert_eq!(app.state().metronome().visual_offset_ms(), 0);
+    app.type_into("Visual offset (ms)", "-200");
+    assert!(!app.shows("from -500 to 500."));
+    assert_eq!(app.state().metronome().visual_offset_ms(), -200);
+
+    // The slider and its number field both carry the name; a value set without a
+    // drag is saved at once.
+    app.harness
         .get_by_role_and_label(Role::Slider, "Volume")
         .set_value_accesskit(40.0);
-    harness.run();
-    assert!((harness.state().metronome().voicing().volume - 0.4).abs() < 1e-6);
+    app.harness.run();
+    assert!((app.state().metronome().voicing().volume - 0.4).abs() < 1e-6);
+    let store = app.store();
+    let profile = || {
+        store
+            .load::<Profile>()
+            .expect("the profile loads")
+            .value
+            .expect("there is a profile")
+    };
+    assert!((profile().sound.volume - 0.4).abs() < 1e-6);
 
-    harness
-        .get_by_label("Custom sound file")
-        .set_text_value_accesskit("no/such/file.wav");
-    harness.run();
-    harness.get_by_label("Use this file").click();
-    harness.run();
-    harness.get_by_label_contains("Cannot use this file");
+    app.click("Beep");
     assert_eq!(
-        harness.state().metronome().sound(),
-        &cadence_coach::engine::SoundChoice::default()
+        profile().sound.sound,
+        SoundChoice::Builtin(BuiltinSound::Beep)
+    );
+    app.click("No accent");
+    assert_eq!(profile().sound.accent, Accent::None);
+
+    app.type_into("Custom sound file", "no/such/file.wav");
+    app.click("Use this file");
+    app.harness.get_by_label_contains("Cannot use this file");
+    assert_eq!(
+        app.state().metronome().sound(),
+        &SoundChoice::Builtin(BuiltinSound::Beep)
+    );
+    assert_eq!(
+        profile().sound.sound,
+        SoundChoice::Builtin(BuiltinSound::Beep)
     );
 
-    harness.get_by_label("Preview beep").click();
-    harness.run();
+    app.click("Preview tock");
     assert!(
-        harness.state().metronome().problem().is_none(),
+        app.state().metronome().problem().is_none(),
         "the preview plays on the device"
     );
 
-    for screen in ["Baseline", "Plan", "History"] {
-        harness.get_by_label(screen).click();
-        harness.run();
-        harness.get_by_label_contains("not built yet");
+    for (screen, heading) in [
+        ("Baseline", "Your natural step rate"),
+        ("Plan", "Your plan"),
+        ("History", "Your runs"),
+    ] {
+        app.click(screen);
+        app.harness.get_by_label(heading);
     }
-    harness.get_by_label("Run").click();
-    harness.run();
-    harness.get_by_role_and_label(Role::Slider, "Volume");
-    harness.get_by_label("170");
+    app.click("Run");
+    app.harness.get_by_role_and_label(Role::Slider, "Volume");
+    app.harness.get_by_label("170");
+    // Nothing was recorded: no run was started.
+    assert!(gui::load_runs(&app.store()).is_empty());
 }

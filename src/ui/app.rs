@@ -1,19 +1,28 @@
-//! The eframe app: preferences that are saved, runtime state that is not, and the
-//! actions the screens ask for, carried out after each frame is drawn.
+//! The eframe app: preferences that are saved with the window, the runner's data in
+//! the store, runtime state that is not saved, and the actions the screens ask for,
+//! carried out after each frame is drawn.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use super::OutputFactory;
-use super::later_screens::later_screen_ui;
+use super::baseline_screen::{BaselineForm, CountedMinute, baseline_screen_ui, tap_keys};
+use super::clock::{Clock, SystemClock};
+use super::fields::{check_note, long_date, sentence};
+use super::history_screen::{HistoryForm, export_csv, history_screen_ui};
 use super::metronome::{
-    DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
+    Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
-use super::run_screen::{run_screen_ui, shortcuts};
+use super::plan_screen::{ClearanceForm, MorningForm, PlanForm, PlanScreen, plan_screen_ui};
+use super::records::{Data, Recording};
+use super::run_screen::{AfterRunForm, RunPanel, RunView, run_screen_ui, shortcuts};
 use super::settings_screen::{SettingsForm, settings_screen_ui};
+use crate::coach::{Clearance, MorningCheck, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
+use crate::store::Store;
 
 /// Key of the preferences in eframe's storage.
 const STORAGE_KEY: &str = "cadence-coach-preferences";
@@ -48,19 +57,18 @@ impl Screen {
     }
 }
 
-/// What is saved between sessions (the window size is eframe's). Plans and history
-/// will live in the project's own store, not here: eframe falls back to defaults
-/// silently when this cannot be read.
+/// What this window keeps between sessions (its size is eframe's): the screen, the
+/// free run's rate, the output device and the visual offset. Sound, accent and volume
+/// are the runner's and live in the profile; plans and runs in the store. eframe
+/// falls back to defaults silently when this cannot be read, so nothing here matters
+/// much.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Preferences {
     pub screen: Screen,
     pub spm: u32,
-    pub sound: SoundChoice,
-    pub accent: Accent,
     /// The N offered as "every N steps" (the Run screen's accent menu lists it).
     pub accent_every: u32,
-    pub volume: f32,
     pub visual_offset_ms: i32,
     pub device: Option<String>,
 }
@@ -70,10 +78,7 @@ impl Default for Preferences {
         Self {
             screen: Screen::Run,
             spm: DEFAULT_SPM,
-            sound: SoundChoice::default(),
-            accent: Accent::None,
             accent_every: 4,
-            volume: Voicing::default().volume,
             visual_offset_ms: 0,
             device: None,
         }
@@ -87,31 +92,23 @@ impl Preferences {
         if !(MIN_SPM..=MAX_SPM).contains(&self.spm) {
             self.spm = default.spm;
         }
-        if !(0.0..=1.0).contains(&self.volume) {
-            self.volume = default.volume;
-        }
         if !(-MAX_VISUAL_OFFSET_MS..=MAX_VISUAL_OFFSET_MS).contains(&self.visual_offset_ms) {
             self.visual_offset_ms = 0;
         }
         if !(2..=Accent::MAX_EVERY).contains(&self.accent_every) {
             self.accent_every = default.accent_every;
         }
-        if let Accent::Every(n) = self.accent
-            && !(2..=Accent::MAX_EVERY).contains(&n)
-        {
-            self.accent = Accent::None;
-        }
         self
     }
 
-    fn setup(&self) -> Setup {
+    fn setup(&self, sound: &SoundSettings) -> Setup {
         Setup {
             device: self.device.clone(),
             spm: self.spm,
-            sound: self.sound.clone(),
+            sound: sound.sound.clone(),
             voicing: Voicing {
-                volume: self.volume,
-                accent: self.accent,
+                volume: sound.volume,
+                accent: sound.accent,
             },
             visual_offset_ms: self.visual_offset_ms,
         }
@@ -120,9 +117,6 @@ impl Preferences {
     /// The live values become the saved ones.
     fn capture(&mut self, metronome: &Metronome) {
         self.spm = metronome.spm();
-        self.sound = metronome.sound().clone();
-        self.accent = metronome.voicing().accent;
-        self.volume = metronome.voicing().volume;
         self.visual_offset_ms = metronome.visual_offset_ms();
         self.device = metronome.device().map(str::to_owned);
     }
@@ -133,8 +127,13 @@ impl Preferences {
 pub enum Action {
     Show(Screen),
     ToggleRun,
+    /// Start today's planned run.
+    StartPlanned,
     ChangeRate(i32),
+    /// Volume while it moves; [`Action::SaveSound`] once it settles.
     SetVolume(f32),
+    /// Sound, accent and volume go to the profile.
+    SaveSound,
     SetAccent(Accent),
     /// The N for "every N steps" changed (already validated).
     SetAccentEvery(u32),
@@ -147,18 +146,50 @@ pub enum Action {
     RefreshDevices,
     Retry,
     DismissNotice,
+    /// Dismiss the app message at this index.
+    DismissMessage(usize),
+    /// The pain log after a run.
+    SaveRunLog,
+    SkipRunLog,
+    StartCount,
+    Tap,
+    CancelCount,
+    SaveBaseline,
+    EditPlan,
+    CancelPlanEdit,
+    SavePlan,
+    SaveMorning,
+    AddClearance,
+    ExportCsv,
 }
 
 pub struct CadenceApp {
     prefs: Preferences,
     metronome: Metronome,
+    clock: Arc<dyn Clock>,
+    data: Data,
+    /// The run being recorded, from Start until its final save.
+    recording: Option<Recording>,
+    run: RunPanel,
+    baseline: BaselineForm,
+    plan: PlanForm,
+    morning: MorningForm,
+    clearance: ClearanceForm,
+    history: HistoryForm,
     settings: SettingsForm,
+    /// Things the runner must hear about: files set aside, saves that failed.
+    messages: Vec<String>,
     actions: Vec<Action>,
 }
 
 impl CadenceApp {
-    /// Builds the app and opens the sound card, so a missing one shows before the run.
-    pub fn new(cc: &eframe::CreationContext<'_>, outputs: Box<dyn OutputFactory>) -> Self {
+    /// Builds the app on the data in `store`, and opens the sound card so a missing one
+    /// shows before the run.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        outputs: Box<dyn OutputFactory>,
+        store: Store,
+    ) -> Self {
         let prefs = cc
             .storage
             .and_then(|storage| eframe::get_value::<Preferences>(storage, STORAGE_KEY))
@@ -180,15 +211,39 @@ impl CadenceApp {
                 }
             }
         });
-        let mut metronome = Metronome::new(outputs, prefs.setup());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+        let (data, messages) = Data::open(store);
+        let mut metronome = Metronome::new(outputs, prefs.setup(&data.profile.sound));
         metronome.open_device();
-        let settings = SettingsForm::new(&prefs);
+        let settings = SettingsForm::new(&prefs, metronome.sound());
+        let today = clock.today();
         Self {
+            baseline: BaselineForm::new(&data.profile),
+            plan: PlanForm::new(&data.profile, data.plan.as_ref(), today),
+            history: HistoryForm::new(data.store().data_dir()),
+            morning: MorningForm::default(),
+            clearance: ClearanceForm::default(),
+            run: RunPanel::default(),
             prefs,
             metronome,
+            clock,
+            data,
+            recording: None,
             settings,
+            messages,
             actions: Vec::new(),
         }
+    }
+
+    /// The same app on another clock (tests move a [`super::ManualClock`] by hand).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        let today = clock.today();
+        self.clock = clock;
+        if !self.plan.editing {
+            self.plan
+                .fill(&self.data.profile, self.data.plan.as_ref(), today);
+        }
+        self
     }
 
     pub fn metronome(&self) -> &Metronome {
@@ -199,47 +254,394 @@ impl CadenceApp {
         self.prefs.screen
     }
 
-    fn execute(&mut self, action: Action) {
-        let metronome = &mut self.metronome;
+    pub fn store(&self) -> &Store {
+        self.data.store()
+    }
+
+    /// The messages shown at the top of the window.
+    pub fn messages(&self) -> &[String] {
+        &self.messages
+    }
+
+    /// The run being recorded, if one plays.
+    pub fn recording(&self) -> Option<&SessionRecord> {
+        self.recording.as_ref().map(|recording| &recording.record)
+    }
+
+    /// The runs as last read or saved, oldest first.
+    pub fn sessions(&self) -> &[SessionRecord] {
+        &self.data.sessions
+    }
+
+    fn tell(&mut self, messages: impl IntoIterator<Item = String>) {
+        for message in messages {
+            // The same failure a minute later is not news.
+            if !self.messages.contains(&message) {
+                self.messages.push(message);
+            }
+        }
+    }
+
+    fn begin_recording(&mut self, planned: Option<(crate::coach::SessionProfile, u8)>) {
+        let mut recording = Recording::starting(
+            self.clock.local_now(),
+            self.metronome.spm(),
+            planned.clone(),
+            self.clock.now(),
+        );
+        let mut result = self.data.begin_session(&recording.record);
+        if matches!(result, Err(crate::store::StoreError::SessionExists { .. })) {
+            // Two runs in the same second with the same random bits: draw again.
+            recording = Recording::starting(
+                self.clock.local_now(),
+                self.metronome.spm(),
+                planned,
+                self.clock.now(),
+            );
+            result = self.data.begin_session(&recording.record);
+        }
+        if let Err(error) = result {
+            self.tell([format!(
+                "This run is playing but could not be saved yet: {error}. It will be tried \
+                 again every minute."
+            )]);
+        }
+        self.run.form = None;
+        self.run.verdict = None;
+        self.recording = Some(recording);
+    }
+
+    /// Brings the record up to the engine's figures.
+    fn update_recording(&mut self) {
+        let Some(recording) = &mut self.recording else {
+            return;
+        };
+        if let Some(status) = self.metronome.status().filter(|status| status.playing) {
+            recording.see_rate(status.spm);
+        }
+        let figures = self.metronome.figures();
+        recording.update(figures.elapsed.as_secs_f64(), figures.steps);
+    }
+
+    fn save_recording(&mut self) {
+        self.update_recording();
+        let Some(recording) = &mut self.recording else {
+            return;
+        };
+        recording.saved_at = self.clock.now();
+        let record = recording.record.clone();
+        if let Err(error) = self.data.save_session(&record) {
+            self.tell([error]);
+        }
+    }
+
+    /// Saves the run about once a minute, and at its end opens the pain log.
+    fn follow_recording(&mut self) {
+        let Some(recording) = &mut self.recording else {
+            return;
+        };
+        if self.metronome.is_playing()
+            && let Some(status) = self.metronome.status().filter(|status| status.playing)
+        {
+            recording.see_rate(status.spm);
+        }
+        if self.metronome.is_stopped() {
+            self.save_recording();
+            if let Some(recording) = self.recording.take() {
+                self.run.form = Some(AfterRunForm::new(recording.record.id));
+            }
+        } else if recording.save_due(self.clock.now()) {
+            self.save_recording();
+        }
+    }
+
+    fn save_sound(&mut self) {
+        let sound = SoundSettings {
+            sound: self.metronome.sound().clone(),
+            accent: self.metronome.voicing().accent,
+            volume: self.metronome.voicing().volume,
+        };
+        if self.data.profile.sound == sound {
+            return;
+        }
+        match self.data.update_profile(|profile| profile.sound = sound) {
+            Ok(notices) => self.tell(notices),
+            Err(error) => self.tell([error]),
+        }
+    }
+
+    fn save_run_log(&mut self) {
+        let Some(form) = &mut self.run.form else {
+            return;
+        };
+        let Some((during, after)) = form.check() else {
+            return;
+        };
+        let Some(mut record) = self
+            .data
+            .sessions
+            .iter()
+            .find(|run| run.id == form.id)
+            .cloned()
+        else {
+            form.error = Some("This run is no longer in the history; it was not saved.".into());
+            return;
+        };
+        record.pain.during = during;
+        record.pain.after = after;
+        record.limp = form.limp;
+        record.swelling = form.swelling;
+        record.note = form.note.trim().to_owned();
+        if let Err(error) = self.data.save_session(&record) {
+            form.error = Some(error);
+            return;
+        }
+        self.run.form = None;
+        self.run.verdict = Some(
+            self.data
+                .after_run(&record)
+                .map_or_else(|| "Saved.".into(), |after| after.message),
+        );
+    }
+
+    fn save_baseline(&mut self) {
+        let (Some(baseline), Some(increase)) = (self.baseline.baseline(), self.baseline.increase())
+        else {
+            return;
+        };
+        let baseline = baseline.measured_on(self.clock.today());
+        let target = Target::new(&baseline, increase);
+        let text = format!(
+            "Baseline saved: {baseline}, target {target}. The Plan screen builds the weeks \
+             from it."
+        );
+        let result = self.data.update_profile(|profile| {
+            profile.baseline = Some(baseline);
+            profile.increase = increase;
+        });
+        match result {
+            Ok(notices) => {
+                self.tell(notices);
+                self.baseline.saved = Some(Ok(text));
+                if self.data.plan.is_none() {
+                    self.plan.fill(&self.data.profile, None, self.clock.today());
+                }
+            }
+            Err(error) => self.baseline.saved = Some(Err(error)),
+        }
+    }
+
+    fn save_plan(&mut self) {
+        let Some(plan) = self.plan.build(&self.data.profile) else {
+            return;
+        };
+        let weeks = plan.weeks();
+        match self.data.save_plan(plan) {
+            Ok(notices) => {
+                self.tell(notices);
+                self.plan.editing = false;
+                self.plan.outcome = Some(Ok(format!("Plan of {weeks} weeks saved.")));
+            }
+            Err(error) => self.plan.outcome = Some(Err(error)),
+        }
+    }
+
+    fn save_morning(&mut self) {
+        let today = self.clock.today();
+        let Some(symptoms) = self.morning.symptoms else {
+            return;
+        };
+        let due = self.data.today(today).morning_due;
+        let Some(mut record) = due.and_then(|index| self.data.sessions.get(index).cloned()) else {
+            return;
+        };
+        record.morning = Some(MorningCheck {
+            symptoms,
+            swelling: self.morning.swelling,
+        });
+        self.morning.outcome = Some(match self.data.save_session(&record) {
+            Ok(()) => {
+                self.morning.symptoms = None;
+                self.morning.swelling = false;
+                Ok(format!(
+                    "Morning check saved for the run of {}.",
+                    long_date(record.date())
+                ))
+            }
+            Err(error) => Err(error),
+        });
+    }
+
+    fn add_clearance(&mut self) {
+        if let Err(error) = check_note(&self.clearance.note) {
+            self.clearance.error = Some(error);
+            return;
+        }
+        let clearance = Clearance {
+            date: self.clock.today(),
+            note: self.clearance.note.trim().to_owned(),
+        };
+        match self
+            .data
+            .update_profile(|profile| profile.clearances.push(clearance))
+        {
+            Ok(notices) => {
+                self.tell(notices);
+                self.clearance = ClearanceForm::default();
+            }
+            Err(error) => self.clearance.error = Some(error),
+        }
+    }
+
+    fn execute(&mut self, action: Action, ctx: &egui::Context) {
         match action {
             Action::Show(screen) => {
                 self.prefs.screen = screen;
                 if screen == Screen::Settings && self.settings.devices.is_none() {
-                    self.settings.devices = Some(metronome.devices());
+                    self.settings.devices = Some(self.metronome.devices());
+                }
+                if matches!(screen, Screen::Run | Screen::Plan | Screen::History) {
+                    // The command line or another copy may have changed the files.
+                    let messages = self.data.reload();
+                    self.tell(messages);
+                    if !self.plan.editing {
+                        self.plan.fill(
+                            &self.data.profile,
+                            self.data.plan.as_ref(),
+                            self.clock.today(),
+                        );
+                    }
                 }
             }
-            Action::ToggleRun => metronome.toggle(),
-            Action::ChangeRate(delta) => metronome.nudge(delta),
-            Action::SetVolume(volume) => metronome.set_volume(volume),
-            Action::SetAccent(accent) => metronome.set_accent(accent),
+            Action::ToggleRun => {
+                if self.metronome.is_playing() {
+                    self.metronome.stop();
+                } else if self.metronome.is_stopped() {
+                    self.metronome.start();
+                    if self.metronome.is_playing() {
+                        self.begin_recording(None);
+                    }
+                }
+            }
+            Action::StartPlanned => {
+                let today = self.clock.today();
+                let session = self.data.today(today).session.clone();
+                let Some((profile, level)) =
+                    session.and_then(|session| session.profile.map(|p| (p, session.level)))
+                else {
+                    return;
+                };
+                if let Err(error) = profile.validate() {
+                    self.tell([format!("Today's run cannot be played: {}", sentence(error))]);
+                    return;
+                }
+                if !self.metronome.is_stopped() {
+                    return;
+                }
+                self.metronome.start_program(profile.compile());
+                if self.metronome.is_playing() {
+                    self.begin_recording(Some((profile, level)));
+                }
+            }
+            Action::ChangeRate(delta) => self.metronome.nudge(delta),
+            Action::SetVolume(volume) => self.metronome.set_volume(volume),
+            Action::SaveSound => self.save_sound(),
+            Action::SetAccent(accent) => {
+                self.metronome.set_accent(accent);
+                self.save_sound();
+            }
             Action::SetAccentEvery(n) => {
                 self.prefs.accent_every = n;
-                if matches!(metronome.voicing().accent, Accent::Every(m) if m != 2) {
-                    metronome.set_accent(Accent::Every(n));
+                if matches!(self.metronome.voicing().accent, Accent::Every(m) if m != 2) {
+                    self.metronome.set_accent(Accent::Every(n));
+                    self.save_sound();
                 }
             }
             Action::SetSound(choice) => {
-                self.settings.sound_error = metronome.set_sound(choice).err();
+                self.settings.sound_error = self.metronome.set_sound(choice).err();
+                self.save_sound();
             }
             Action::UseSoundFile(path) => {
                 let path = path.trim();
                 self.settings.file_error = if path.is_empty() {
                     Some("Type the path of a WAV, FLAC, OGG or MP3 file first.".into())
                 } else {
-                    metronome
+                    self.metronome
                         .set_sound(SoundChoice::File(path.into()))
                         .err()
                         .map(|error| format!("Cannot use this file: {error}"))
                 };
+                self.save_sound();
             }
             Action::Preview(choice) => {
-                self.settings.sound_error = metronome.preview(&choice).err();
+                self.settings.sound_error = self.metronome.preview(&choice).err();
             }
-            Action::SetVisualOffset(ms) => metronome.set_visual_offset_ms(ms),
-            Action::ChooseDevice(device) => metronome.set_device(device),
-            Action::RefreshDevices => self.settings.devices = Some(metronome.devices()),
-            Action::Retry => metronome.retry(),
-            Action::DismissNotice => metronome.dismiss_notice(),
+            Action::SetVisualOffset(ms) => self.metronome.set_visual_offset_ms(ms),
+            Action::ChooseDevice(device) => self.metronome.set_device(device),
+            Action::RefreshDevices => self.settings.devices = Some(self.metronome.devices()),
+            Action::Retry => self.metronome.retry(),
+            Action::DismissNotice => self.metronome.dismiss_notice(),
+            Action::DismissMessage(index) => {
+                if index < self.messages.len() {
+                    self.messages.remove(index);
+                }
+            }
+            Action::SaveRunLog => self.save_run_log(),
+            Action::SkipRunLog => self.run.form = None,
+            Action::StartCount => {
+                if !self.metronome.is_stopped() || self.baseline.counting.is_some() {
+                    return;
+                }
+                self.baseline.cue_error =
+                    self.metronome.cue(Cue::Start).err().map(|error| {
+                        format!("No start signal ({error}) Watch the countdown instead.")
+                    });
+                self.baseline.counting = Some(CountedMinute::start(self.clock.now()));
+                self.baseline.saved = None;
+                // Keys are taps from now on, not text.
+                ctx.memory_mut(|memory| memory.stop_text_input());
+            }
+            Action::Tap => {
+                let now = self.clock.now();
+                if let Some(count) = &mut self.baseline.counting {
+                    count.tap(now);
+                }
+            }
+            Action::CancelCount => self.baseline.counting = None,
+            Action::SaveBaseline => self.save_baseline(),
+            Action::EditPlan => {
+                self.plan.fill(
+                    &self.data.profile,
+                    self.data.plan.as_ref(),
+                    self.clock.today(),
+                );
+                self.plan.editing = true;
+                self.plan.outcome = None;
+            }
+            Action::CancelPlanEdit => {
+                self.plan.editing = false;
+                self.plan.outcome = None;
+            }
+            Action::SavePlan => self.save_plan(),
+            Action::SaveMorning => self.save_morning(),
+            Action::AddClearance => self.add_clearance(),
+            Action::ExportCsv => export_csv(&mut self.history, &self.data.sessions),
+        }
+    }
+
+    /// The minute is up: the stop signal, and the count becomes the natural rate.
+    fn follow_count(&mut self, ctx: &egui::Context) {
+        let Some(count) = &self.baseline.counting else {
+            return;
+        };
+        let now = self.clock.now();
+        if count.is_over(now) {
+            if let Err(error) = self.metronome.cue(Cue::Stop) {
+                self.baseline.cue_error = Some(format!("No stop signal ({error})"));
+            }
+            self.baseline.finish_count();
+        } else {
+            ctx.request_repaint_after(count.next_tick(now));
         }
     }
 }
@@ -248,45 +650,114 @@ impl eframe::App for CadenceApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let now = Instant::now();
         self.metronome.poll(now);
+        self.follow_recording();
+        self.follow_count(ctx);
+        // Worked out again when the day changed: a window left open overnight shows
+        // the new day's run at the first input (no repaints are spent waiting for it).
+        self.data.today(self.clock.today());
         if let Some(after) = self.metronome.next_wake(now) {
             ctx.request_repaint_after(after);
         }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        // Keys first, so a focused button does not also take the Space bar.
-        if self.prefs.screen == Screen::Run {
-            shortcuts(ui, &mut self.actions);
+        // Keys first, so a focused button does not also take them.
+        match self.prefs.screen {
+            Screen::Run => shortcuts(ui, &mut self.actions),
+            Screen::Baseline if self.baseline.counting.is_some() => {
+                tap_keys(ui, &mut self.actions);
+            }
+            _ => {}
         }
         egui::Panel::top("navigation").show(ui, |ui| {
             navigation_ui(ui, self.prefs.screen, &mut self.actions);
         });
-        if self.metronome.problem().is_some() || self.metronome.notice().is_some() {
+        if self.metronome.problem().is_some()
+            || self.metronome.notice().is_some()
+            || !self.messages.is_empty()
+        {
             egui::Panel::top("messages").show(ui, |ui| {
-                messages_ui(ui, &self.metronome, &mut self.actions);
+                messages_ui(ui, &self.metronome, &self.messages, &mut self.actions);
             });
         }
+        let playing = self
+            .recording
+            .as_ref()
+            .filter(|_| self.metronome.is_programmed())
+            .and_then(|recording| recording.record.profile.as_ref());
+        let today = self.data.cached_today();
         egui::CentralPanel::default().show(ui, |ui| match self.prefs.screen {
-            Screen::Run => run_screen_ui(ui, &self.metronome, &self.prefs, &mut self.actions),
+            Screen::Run => run_screen_ui(
+                ui,
+                &self.metronome,
+                &mut self.run,
+                RunView {
+                    prefs: &self.prefs,
+                    today: today.and_then(|today| today.session.as_ref()),
+                    playing,
+                },
+                &mut self.actions,
+            ),
+            Screen::Baseline => baseline_screen_ui(
+                ui,
+                &mut self.baseline,
+                &self.data.profile,
+                self.clock.now(),
+                self.metronome.is_stopped(),
+                &mut self.actions,
+            ),
+            Screen::Plan => {
+                if let Some(today) = today {
+                    plan_screen_ui(
+                        ui,
+                        PlanScreen {
+                            form: &mut self.plan,
+                            morning: &mut self.morning,
+                            clearance: &mut self.clearance,
+                            plan: self.data.plan.as_ref(),
+                            today,
+                            sessions: &self.data.sessions,
+                        },
+                        &mut self.actions,
+                    );
+                }
+            }
+            Screen::History => {
+                if let Some(today) = today {
+                    history_screen_ui(
+                        ui,
+                        &mut self.history,
+                        &self.data.sessions,
+                        today,
+                        &mut self.actions,
+                    );
+                }
+            }
             Screen::Settings => {
                 settings_screen_ui(ui, &mut self.settings, &self.metronome, &mut self.actions)
             }
-            screen => later_screen_ui(ui, screen),
         });
 
         if self.actions.is_empty() {
             return;
         }
+        let ctx = ui.ctx().clone();
         for action in std::mem::take(&mut self.actions) {
-            self.execute(action);
+            self.execute(action, &ctx);
         }
         // Show the outcome now rather than at the next input.
-        ui.ctx().request_repaint();
+        ctx.request_repaint();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.prefs.capture(&self.metronome);
         eframe::set_value(storage, STORAGE_KEY, &self.prefs);
+    }
+
+    /// Closing the window mid-run asks nothing and loses nothing: the run is saved as
+    /// far as the engine got.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_recording();
     }
 }
 
@@ -305,7 +776,12 @@ fn navigation_ui(ui: &mut egui::Ui, current: Screen, actions: &mut Vec<Action>) 
 }
 
 /// On every screen, so Retry is at hand wherever the user is.
-fn messages_ui(ui: &mut egui::Ui, metronome: &Metronome, actions: &mut Vec<Action>) {
+fn messages_ui(
+    ui: &mut egui::Ui,
+    metronome: &Metronome,
+    messages: &[String],
+    actions: &mut Vec<Action>,
+) {
     if let Some(problem) = metronome.problem() {
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
@@ -323,6 +799,18 @@ fn messages_ui(ui: &mut egui::Ui, metronome: &Metronome, actions: &mut Vec<Actio
             ui.colored_label(ui.visuals().warn_fg_color, notice);
             if ui.button("Dismiss").clicked() {
                 actions.push(Action::DismissNotice);
+            }
+        });
+    }
+    for (index, message) in messages.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(ui.visuals().warn_fg_color, message);
+            if ui
+                .button("OK")
+                .on_hover_text("Dismiss this message")
+                .clicked()
+            {
+                actions.push(Action::DismissMessage(index));
             }
         });
     }

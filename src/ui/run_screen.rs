@@ -1,15 +1,82 @@
-//! The Run screen: the step rate, big enough to read from a treadmill, a flash on
-//! every step, Start/Stop and the rate buttons (also Space and the Up/Down keys), the
-//! run's time and steps, and sound, accent and volume at hand.
+//! The Run screen: today's planned run one click away (with its timeline and a "now"
+//! marker), the step rate, big enough to read from a treadmill, a flash on every step,
+//! Start/Stop and the rate buttons (also Space and the Up/Down keys), the run's time and
+//! steps, the short pain log after each run, and sound, accent and volume at hand.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, Modifiers, RichText};
 
 use super::app::{Action, Preferences};
-use super::fields::{accent_description, format_elapsed};
+use super::fields::{accent_description, check_note, error_line_ui, format_elapsed, parse_pain};
 use super::metronome::{Metronome, OutputKind};
+use crate::coach::{FeedbackDuty, SessionProfile, TodayKind, TodaySession};
 use crate::engine::{Accent, BuiltinSound, SoundChoice};
+
+const TIMELINE_HEIGHT: f32 = 26.0;
+
+/// The pain log after a run, as typed.
+pub struct AfterRunForm {
+    /// The run it is about.
+    pub id: String,
+    pub during: String,
+    pub after: String,
+    pub limp: bool,
+    pub swelling: bool,
+    pub note: String,
+    pub during_error: Option<String>,
+    pub after_error: Option<String>,
+    pub note_error: Option<String>,
+    /// Why saving failed.
+    pub error: Option<String>,
+}
+
+impl AfterRunForm {
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            during: String::new(),
+            after: String::new(),
+            limp: false,
+            swelling: false,
+            note: String::new(),
+            during_error: None,
+            after_error: None,
+            note_error: None,
+            error: None,
+        }
+    }
+
+    /// Checks every field, showing each message; the pain during and after if all hold.
+    pub fn check(&mut self) -> Option<(u8, u8)> {
+        let during = parse_pain(&self.during, "during the run");
+        let after = parse_pain(&self.after, "after the run");
+        self.during_error = during.as_ref().err().cloned();
+        self.after_error = after.as_ref().err().cloned();
+        self.note_error = check_note(&self.note).err();
+        match (during, after, &self.note_error) {
+            (Ok(during), Ok(after), None) => Some((during, after)),
+            _ => None,
+        }
+    }
+}
+
+/// The run side of the screen that is not the metronome.
+#[derive(Default)]
+pub struct RunPanel {
+    pub form: Option<AfterRunForm>,
+    /// What the plan made of the last run logged (or "saved").
+    pub verdict: Option<String>,
+}
+
+/// What the Run screen shows besides the metronome.
+pub struct RunView<'a> {
+    pub prefs: &'a Preferences,
+    /// Today's session from the plan, if there is a plan.
+    pub today: Option<&'a TodaySession>,
+    /// The planned run playing now, if one is.
+    pub playing: Option<&'a SessionProfile>,
+}
 
 const BUTTON_HEIGHT: f32 = 56.0;
 const RATE_BUTTON_WIDTH: f32 = 120.0;
@@ -38,27 +105,316 @@ pub fn shortcuts(ui: &egui::Ui, actions: &mut Vec<Action>) {
 pub fn run_screen_ui(
     ui: &mut egui::Ui,
     metronome: &Metronome,
-    prefs: &Preferences,
+    panel: &mut RunPanel,
+    view: RunView<'_>,
     actions: &mut Vec<Action>,
 ) {
-    rate_ui(ui, metronome);
-    ui.add_space(12.0);
-    transport_ui(ui, metronome, actions);
-    ui.add_space(8.0);
-    figures_ui(ui, metronome);
-    ui.add_space(8.0);
-    ui.separator();
-    sound_controls_ui(ui, metronome, prefs, actions);
-    ui.add_space(8.0);
-    ui.weak("Keys: Space starts and stops; Up and Down change the rate by 1 step per minute.");
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let planned = view.today.is_some() || view.playing.is_some();
+            if planned {
+                today_ui(ui, metronome, view.today, view.playing, actions);
+                ui.add_space(6.0);
+            }
+            rate_ui(ui, metronome, if planned { 0.24 } else { 0.36 });
+            ui.add_space(10.0);
+            transport_ui(ui, metronome, actions);
+            ui.add_space(6.0);
+            figures_ui(ui, metronome);
+            if let Some(form) = &mut panel.form {
+                ui.separator();
+                after_run_ui(ui, form, actions);
+            } else if let Some(verdict) = &panel.verdict {
+                ui.separator();
+                ui.label(RichText::new(verdict).strong());
+            }
+            ui.add_space(6.0);
+            ui.separator();
+            sound_controls_ui(ui, metronome, view.prefs, actions);
+            ui.add_space(6.0);
+            ui.weak(
+                "Keys: Space starts and stops; Up and Down change the rate by 1 step per minute.",
+            );
+        });
+}
+
+/// Today's planned run: what the plan says, the button, and the run's timeline.
+fn today_ui(
+    ui: &mut egui::Ui,
+    metronome: &Metronome,
+    today: Option<&TodaySession>,
+    playing: Option<&SessionProfile>,
+    actions: &mut Vec<Action>,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if let Some(profile) = playing {
+            ui.label(RichText::new(format!("Planned run: {profile}.")).strong());
+            let elapsed = metronome.figures().elapsed.as_secs_f64();
+            timeline_ui(ui, profile, Some(elapsed));
+            let total = f64::from(profile.times.total_seconds());
+            let phase = phase_at(profile, elapsed);
+            let clicks = if metronome.is_muted() {
+                "clicks off: keep the rate"
+            } else {
+                "clicks on"
+            };
+            ui.label(format!(
+                "Now: {phase}, {clicks}. {} of {}.",
+                format_elapsed(Duration::from_secs_f64(elapsed.min(total))),
+                format_elapsed(Duration::from_secs_f64(total))
+            ));
+            return;
+        }
+        let Some(today) = today else {
+            return;
+        };
+        let color = match today.kind {
+            TodayKind::Stopped => Some(ui.visuals().warn_fg_color),
+            _ => None,
+        };
+        let text = RichText::new(format!("Today: {}", today.message));
+        match color {
+            Some(color) => ui.colored_label(color, text),
+            None => ui.label(text),
+        };
+        let Some(profile) = &today.profile else {
+            return;
+        };
+        let start = egui::Button::new(
+            RichText::new(format!("Start today's run: {} spm", today.target.spm)).size(20.0),
+        )
+        .min_size(egui::vec2(260.0, 40.0));
+        if ui
+            .add_enabled(metronome.is_stopped(), start)
+            .on_hover_text(profile.to_string())
+            .on_disabled_hover_text("Stop the current run first")
+            .clicked()
+        {
+            actions.push(Action::StartPlanned);
+        }
+        timeline_ui(ui, profile, None);
+    });
+}
+
+/// A part of a planned run on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Part {
+    pub kind: PartKind,
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    WarmUp,
+    Glide,
+    /// Holding the target with clicks.
+    Hold,
+    /// Holding the target without clicks.
+    Quiet,
+    CoolDown,
+}
+
+/// The parts of a run in time order, the hold split where the clicks go quiet (as
+/// the profile compiles them: clicks on first, then off, and back on).
+pub fn parts(profile: &SessionProfile) -> Vec<Part> {
+    let times = profile.times;
+    let mut parts = Vec::new();
+    let mut at = 0.0;
+    let push = |parts: &mut Vec<Part>, kind, to: f64, at: &mut f64| {
+        if to > *at {
+            parts.push(Part {
+                kind,
+                from: *at,
+                to,
+            });
+            *at = to;
+        }
+    };
+    push(
+        &mut parts,
+        PartKind::WarmUp,
+        f64::from(times.warm_up_seconds),
+        &mut at,
+    );
+    push(
+        &mut parts,
+        PartKind::Glide,
+        at + f64::from(times.glide_seconds),
+        &mut at,
+    );
+    let hold_end = at + f64::from(times.hold_seconds);
+    match profile.feedback {
+        FeedbackDuty::Always => push(&mut parts, PartKind::Hold, hold_end, &mut at),
+        FeedbackDuty::Cycle {
+            on_seconds,
+            off_seconds,
+        } => {
+            let (on, off) = (f64::from(on_seconds.max(1)), f64::from(off_seconds.max(1)));
+            let mut audible = true;
+            while at < hold_end {
+                let (kind, length) = if audible {
+                    (PartKind::Hold, on)
+                } else {
+                    (PartKind::Quiet, off)
+                };
+                push(&mut parts, kind, (at + length).min(hold_end), &mut at);
+                audible = !audible;
+            }
+        }
+    }
+    let end = at + f64::from(times.cool_down_seconds.unwrap_or(0));
+    push(&mut parts, PartKind::CoolDown, end, &mut at);
+    parts
+}
+
+/// Where in the run `seconds` falls, in words.
+pub fn phase_at(profile: &SessionProfile, seconds: f64) -> String {
+    let parts = parts(profile);
+    let Some(part) = parts.iter().find(|part| seconds < part.to).or(parts.last()) else {
+        return "finished".into();
+    };
+    if seconds >= part.to {
+        return "finished".into();
+    }
+    match part.kind {
+        PartKind::WarmUp => format!("warm-up at {} spm", profile.start_spm),
+        PartKind::Glide => format!("gliding to {} spm", profile.target_spm),
+        PartKind::Hold | PartKind::Quiet => format!("holding {} spm", profile.target_spm),
+        PartKind::CoolDown => format!("cool-down to {} spm", profile.start_spm),
+    }
+}
+
+/// The run as a bar: warm-up, glide, hold (clicks on solid, off faint), cool-down,
+/// and a "now" marker while it plays.
+fn timeline_ui(ui: &mut egui::Ui, profile: &SessionProfile, now: Option<f64>) {
+    let total = f64::from(profile.times.total_seconds()).max(1.0);
+    let width = ui.available_width();
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(width, TIMELINE_HEIGHT), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    let strong = visuals.selection.bg_fill;
+    let x_at = |seconds: f64| rect.left() + rect.width() * (seconds / total) as f32;
+    for part in parts(profile) {
+        let fill = match part.kind {
+            PartKind::WarmUp | PartKind::CoolDown => visuals.widgets.inactive.bg_fill,
+            PartKind::Glide => strong.gamma_multiply(0.55),
+            PartKind::Hold => strong,
+            PartKind::Quiet => strong.gamma_multiply(0.25),
+        };
+        let part_rect =
+            egui::Rect::from_x_y_ranges(x_at(part.from)..=x_at(part.to), rect.y_range());
+        painter.rect_filled(part_rect.shrink2(egui::vec2(0.5, 0.0)), 3.0, fill);
+    }
+    if let Some(seconds) = now {
+        let x = x_at(seconds.clamp(0.0, total));
+        let stroke = egui::Stroke::new(3.0, visuals.strong_text_color());
+        painter.line_segment(
+            [
+                egui::pos2(x, rect.top() - 2.0),
+                egui::pos2(x, rect.bottom() + 2.0),
+            ],
+            stroke,
+        );
+    }
+    // The legend, in words: what a screen reader reads too.
+    let times = profile.times;
+    let mut legend: Vec<String> = [
+        ("warm-up", times.warm_up_seconds),
+        ("glide", times.glide_seconds),
+        ("hold", times.hold_seconds),
+        ("cool-down", times.cool_down_seconds.unwrap_or(0)),
+    ]
+    .into_iter()
+    .filter(|&(_, seconds)| seconds > 0)
+    .map(|(name, seconds)| format!("{name} {}", minutes_text(f64::from(seconds) / 60.0)))
+    .collect();
+    if let FeedbackDuty::Cycle { .. } = profile.feedback {
+        legend.push(format!(
+            "faint: no clicks ({} while holding)",
+            profile.feedback
+        ));
+    }
+    ui.weak(format!("Timeline: {}", legend.join(", ")));
+}
+
+fn minutes_text(minutes: f64) -> String {
+    if (minutes - minutes.round()).abs() < 0.01 {
+        format!("{:.0} min", minutes)
+    } else {
+        format!("{:.1} min", minutes)
+    }
+}
+
+/// After a run: pain during and after (0-10), limp, swelling and a note.
+fn after_run_ui(ui: &mut egui::Ui, form: &mut AfterRunForm, actions: &mut Vec<Action>) {
+    ui.label(RichText::new("How was the knee? Pain from 0 (none) to 10 (the worst)").strong());
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Worst pain during the run");
+        changed |= ui
+            .add(egui::TextEdit::singleline(&mut form.during).desired_width(40.0))
+            .labelled_by(label.id)
+            .changed();
+        ui.add_space(12.0);
+        let label = ui.label("Worst pain after");
+        changed |= ui
+            .add(egui::TextEdit::singleline(&mut form.after).desired_width(40.0))
+            .labelled_by(label.id)
+            .changed();
+    });
+    error_line_ui(ui, form.during_error.as_deref());
+    error_line_ui(ui, form.after_error.as_deref());
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut form.limp, "I limped");
+        ui.checkbox(&mut form.swelling, "Visible swelling");
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Note");
+        changed |= ui
+            .add(
+                egui::TextEdit::singleline(&mut form.note)
+                    .hint_text("optional")
+                    .desired_width(ui.available_width().min(420.0)),
+            )
+            .labelled_by(label.id)
+            .changed();
+    });
+    error_line_ui(ui, form.note_error.as_deref());
+    if changed {
+        // Messages follow the text as it is typed, once a field has been filled in.
+        if !form.during.trim().is_empty() {
+            form.during_error = parse_pain(&form.during, "during the run").err();
+        }
+        if !form.after.trim().is_empty() {
+            form.after_error = parse_pain(&form.after, "after the run").err();
+        }
+        form.note_error = check_note(&form.note).err();
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Save pain log").clicked() {
+            actions.push(Action::SaveRunLog);
+        }
+        if ui
+            .button("Later")
+            .on_hover_text("The run is saved already; its pain log stays at 0 until filled in")
+            .clicked()
+        {
+            actions.push(Action::SkipRunLog);
+        }
+    });
+    error_line_ui(ui, form.error.as_deref());
 }
 
 /// The rate, a quarter of the window high or more, on a panel that flashes with every
 /// step (in the accent colour on accented steps).
-fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome) {
+fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
     let window_height = ui.ctx().content_rect().height();
-    // Digits are about 0.7 of the font size: this makes them a quarter of the window.
-    let size = (window_height * 0.36)
+    // Digits are about 0.7 of the font size: 0.36 makes them a quarter of the window.
+    let size = (window_height * share)
         .min(ui.available_width() / 1.9)
         .max(48.0);
     let visuals = ui.visuals();
@@ -77,7 +433,7 @@ fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome) {
                 ui.label(
                     // The monospace face is the heaviest built-in one: thin strokes
                     // blur when read from a treadmill.
-                    RichText::new(metronome.spm().to_string())
+                    RichText::new(metronome.shown_spm().to_string())
                         .font(egui::FontId::monospace(size))
                         .color(text),
                 );
@@ -97,9 +453,11 @@ fn transport_ui(ui: &mut egui::Ui, metronome: &Metronome, actions: &mut Vec<Acti
             egui::Button::new(RichText::new(text).size(24.0))
                 .min_size(egui::vec2(width, BUTTON_HEIGHT))
         };
+        let free = !metronome.is_programmed();
         if ui
-            .add(big("-1 spm", RATE_BUTTON_WIDTH))
+            .add_enabled(free, big("-1 spm", RATE_BUTTON_WIDTH))
             .on_hover_text("One step per minute slower (Down arrow)")
+            .on_disabled_hover_text("The plan sets the rate of this run")
             .clicked()
         {
             actions.push(Action::ChangeRate(-1));
@@ -117,8 +475,9 @@ fn transport_ui(ui: &mut egui::Ui, metronome: &Metronome, actions: &mut Vec<Acti
             actions.push(Action::ToggleRun);
         }
         if ui
-            .add(big("+1 spm", RATE_BUTTON_WIDTH))
+            .add_enabled(free, big("+1 spm", RATE_BUTTON_WIDTH))
             .on_hover_text("One step per minute faster (Up arrow)")
+            .on_disabled_hover_text("The plan sets the rate of this run")
             .clicked()
         {
             actions.push(Action::ChangeRate(1));
@@ -202,15 +561,18 @@ fn sound_controls_ui(
 /// The volume in percent; the slider's own number field cannot go outside 0-100.
 pub fn volume_ui(ui: &mut egui::Ui, metronome: &Metronome, actions: &mut Vec<Action>) {
     let mut percent = (metronome.voicing().volume * 100.0).round() as u32;
-    if ui
-        .add(
-            egui::Slider::new(&mut percent, 0..=100)
-                .suffix(" %")
-                .text("Volume"),
-        )
-        .changed()
-    {
+    let slider = ui.add(
+        egui::Slider::new(&mut percent, 0..=100)
+            .suffix(" %")
+            .text("Volume"),
+    );
+    if slider.changed() {
         actions.push(Action::SetVolume(percent as f32 / 100.0));
+    }
+    // Saved once the value settles: at the end of a drag, or at once when typed or
+    // set by keys.
+    if slider.drag_stopped() || (slider.changed() && !slider.dragged()) {
+        actions.push(Action::SaveSound);
     }
 }
 
@@ -228,5 +590,79 @@ pub fn sound_name(choice: &SoundChoice) -> String {
             || path.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coach::SessionTimes;
+
+    fn profile(feedback: FeedbackDuty) -> SessionProfile {
+        SessionProfile {
+            start_spm: 164,
+            target_spm: 168,
+            times: SessionTimes::default(),
+            feedback,
+        }
+    }
+
+    #[test]
+    fn the_timeline_splits_the_hold_where_the_clicks_go_quiet() {
+        let always = parts(&profile(FeedbackDuty::Always));
+        let kinds: Vec<PartKind> = always.iter().map(|part| part.kind).collect();
+        use PartKind::*;
+        assert_eq!(kinds, [WarmUp, Glide, Hold, CoolDown]);
+        assert_eq!(always[2].from, 420.0);
+        assert_eq!(always[3].to, 1_800.0);
+
+        // 20 min of hold, 2 min on and 1 min off: six cycles, then 2 min on.
+        let cycled = parts(&profile(FeedbackDuty::Cycle {
+            on_seconds: 120,
+            off_seconds: 60,
+        }));
+        let holds: Vec<(PartKind, f64)> = cycled
+            .iter()
+            .filter(|part| matches!(part.kind, Hold | Quiet))
+            .map(|part| (part.kind, part.to - part.from))
+            .collect();
+        assert_eq!(holds[0], (Hold, 120.0));
+        assert_eq!(holds[1], (Quiet, 60.0));
+        assert_eq!(holds.len(), 13, "{holds:?}");
+        assert_eq!(holds.last(), Some(&(Hold, 120.0)));
+        let total: f64 = holds.iter().map(|(_, seconds)| seconds).sum();
+        assert_eq!(total, 1_200.0);
+    }
+
+    #[test]
+    fn the_phase_follows_the_engines_time() {
+        let profile = profile(FeedbackDuty::Always);
+        assert_eq!(phase_at(&profile, 0.0), "warm-up at 164 spm");
+        assert_eq!(phase_at(&profile, 301.0), "gliding to 168 spm");
+        assert_eq!(phase_at(&profile, 900.0), "holding 168 spm");
+        assert_eq!(phase_at(&profile, 1_700.0), "cool-down to 164 spm");
+        assert_eq!(phase_at(&profile, 1_800.0), "finished");
+    }
+
+    #[test]
+    fn the_pain_log_checks_each_field() {
+        let mut form = AfterRunForm::new("run".into());
+        assert_eq!(form.check(), None);
+        assert!(form.during_error.is_some() && form.after_error.is_some());
+        form.during = "2".into();
+        form.after = "11".into();
+        assert_eq!(form.check(), None);
+        assert!(form.during_error.is_none());
+        assert!(
+            form.after_error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("'11'")
+        );
+        form.after = "3".into();
+        form.note = "x".repeat(1_001);
+        assert_eq!(form.check(), None);
+        form.note = "windy".into();
+        assert_eq!(form.check(), Some((2, 3)));
     }
 }

@@ -1,6 +1,9 @@
 //! The Settings screen: output device and what it gave us, click sounds (with a
 //! preview), accent, volume, and the visual offset for Bluetooth headphones. Every
 //! typed value is checked as it is typed; only valid values become actions.
+//!
+//! Sound, accent and volume are kept in the profile (shared with the command line);
+//! the device and the visual offset belong to this window's preferences.
 
 use eframe::egui::{self, RichText};
 
@@ -25,10 +28,10 @@ pub struct SettingsForm {
 }
 
 impl SettingsForm {
-    pub fn new(prefs: &Preferences) -> Self {
+    pub fn new(prefs: &Preferences, sound: &SoundChoice) -> Self {
         Self {
             devices: None,
-            file_text: match &prefs.sound {
+            file_text: match sound {
                 SoundChoice::File(path) => path.display().to_string(),
                 SoundChoice::Builtin(_) => String::new(),
             },
