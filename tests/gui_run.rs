@@ -120,8 +120,11 @@ fn todays_planned_run_plays_the_plans_program_and_is_saved_as_it_goes() {
 
 #[test]
 fn closing_the_window_mid_run_saves_the_run_as_far_as_it_got() {
-    let mut app = App::start(|_| {});
-    app.click("Start");
+    let mut app = App::start(plan_from_last_monday);
+    // Enter starts today's planned run from the keyboard.
+    app.harness.key_press(Key::Enter);
+    app.harness.run();
+    assert!(app.state().metronome().is_programmed());
     app.wait_for("a few steps", |app| app.metronome().figures().steps >= 3);
     let before = gui::load_runs(&app.store());
     assert_eq!(before[0].steps, 0, "only the start was saved so far");
@@ -131,5 +134,6 @@ fn closing_the_window_mid_run_saves_the_run_as_far_as_it_got() {
     assert_eq!(saved.len(), 1);
     assert!(saved[0].steps >= 3, "{:?}", saved[0]);
     assert!(saved[0].played_seconds > 0.5, "{:?}", saved[0]);
+    assert_eq!(saved[0].plan_level, Some(1));
     assert!(saved[0].validate().is_ok());
 }

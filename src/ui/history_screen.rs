@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, RichText};
-use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{
+    Bar, BarChart, Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points, uniform_grid_spacer,
+};
 use time::Date;
 
 use super::app::Action;
@@ -105,10 +107,14 @@ fn date_axis(x: f64) -> String {
     Date::from_julian_day(day as i32).map_or_else(|_| String::new(), short_date)
 }
 
-fn plot(id: &str) -> Plot<'static> {
+/// A chart over days; `y_steps` are the (fine, middle, labelled) steps of its y grid.
+fn plot(id: &str, legend: Corner, y_steps: [f64; 3]) -> Plot<'static> {
     Plot::new(id)
         .height(CHART_HEIGHT)
-        .legend(Legend::default())
+        .legend(Legend::default().position(legend))
+        // Days, weeks (Julian day numbers divisible by 7 are Mondays) and four weeks.
+        .x_grid_spacer(uniform_grid_spacer(|_| [1.0, 7.0, 28.0]))
+        .y_grid_spacer(uniform_grid_spacer(move |_| y_steps))
         // The page scrolls; the charts stay put.
         .allow_drag(false)
         .allow_zoom(false)
@@ -130,7 +136,7 @@ fn rate_chart_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
         .filter_map(|run| run.average_spm().map(|spm| [day_x(run), spm]))
         .collect();
     let colours = chart_colours(ui);
-    plot("rate_chart").show(ui, |plot| {
+    plot("rate_chart", Corner::LeftTop, [1.0, 5.0, 10.0]).show(ui, |plot| {
         plot.line(Line::new("Target", PlotPoints::new(target.clone())).color(colours[0]));
         plot.points(
             Points::new("Target", PlotPoints::new(target))
@@ -158,7 +164,7 @@ fn pain_chart_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
         .map(|run| [day_x(run), f64::from(run.pain.after)])
         .collect();
     let colours = chart_colours(ui);
-    plot("pain_chart")
+    plot("pain_chart", Corner::RightTop, [1.0, 5.0, 10.0])
         .include_y(0.0)
         .include_y(10.0)
         .show(ui, |plot| {
@@ -198,15 +204,24 @@ fn weekly_chart_ui(ui: &mut egui::Ui, today: &Today) {
             normal.push(bar);
         }
     }
-    plot("weekly_chart").include_y(0.0).show(ui, |plot| {
-        plot.bar_chart(BarChart::new("Minutes", normal).color(colours[0]));
-        if !spiked.is_empty() {
-            plot.bar_chart(
-                BarChart::new("More than 10% above the week before", spiked)
-                    .color(ui_warn(colours)),
-            );
-        }
-    });
+    let most = workload
+        .weeks
+        .iter()
+        .map(|load| load.minutes)
+        .fold(0.0, f64::max);
+    plot("weekly_chart", Corner::RightTop, [10.0, 30.0, 60.0])
+        .include_y(0.0)
+        // Room above the bars for the legend.
+        .include_y(most * 1.5)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("Minutes", normal).color(colours[0]));
+            if !spiked.is_empty() {
+                plot.bar_chart(
+                    BarChart::new("More than 10% above the week before", spiked)
+                        .color(ui_warn(colours)),
+                );
+            }
+        });
     for warning in &workload.warnings {
         ui.colored_label(ui.visuals().warn_fg_color, warning.to_string());
     }

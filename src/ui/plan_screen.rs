@@ -231,7 +231,8 @@ fn summary_ui(
     });
 }
 
-/// One row per plan week; this week's row is highlighted.
+/// One row per plan week; this week's row is highlighted. The last column holds the
+/// status and the reason, wrapped in the width that is left.
 fn weeks_ui(ui: &mut egui::Ui, today: &Today) {
     ui.heading("Week by week");
     let Some(progress) = &today.progress else {
@@ -242,27 +243,23 @@ fn weeks_ui(ui: &mut egui::Ui, today: &Today) {
         .iter()
         .position(|row| row.first_day <= today.date && today.date <= row.last_day);
     let highlight = ui.visuals().selection.bg_fill.gamma_multiply(0.45);
-    egui::ScrollArea::horizontal()
-        .id_salt("weeks_scroll")
+    egui::Grid::new("weeks")
+        .num_columns(4)
+        .striped(true)
+        .spacing([14.0, 8.0])
+        // The header is row 0.
+        .with_row_color(move |row, _style| {
+            (Some(row) == current.map(|index| index + 1)).then_some(highlight)
+        })
         .show(ui, |ui| {
-            egui::Grid::new("weeks")
-                .num_columns(6)
-                .striped(true)
-                .spacing([14.0, 6.0])
-                // The header is row 0.
-                .with_row_color(move |row, _style| {
-                    (Some(row) == current.map(|index| index + 1)).then_some(highlight)
-                })
-                .show(ui, |ui| {
-                    for title in ["Week", "Dates", "Target", "Clicks", "Status", "Why"] {
-                        ui.label(RichText::new(title).strong());
-                    }
-                    ui.end_row();
-                    for (index, row) in rows.iter().enumerate() {
-                        week_row_ui(ui, row, Some(index) == current);
-                        ui.end_row();
-                    }
-                });
+            for title in ["Week", "Dates", "Target and clicks", "Status and why"] {
+                ui.label(RichText::new(title).strong());
+            }
+            ui.end_row();
+            for (index, row) in rows.iter().enumerate() {
+                week_row_ui(ui, row, Some(index) == current);
+                ui.end_row();
+            }
         });
 }
 
@@ -278,8 +275,10 @@ fn week_row_ui(ui: &mut egui::Ui, row: &WeekRow, is_current: bool) {
         short_date(row.first_day),
         short_date(row.last_day)
     ));
-    ui.label(row.target.to_string());
-    ui.label(row.feedback.to_string());
+    ui.vertical(|ui| {
+        ui.label(row.target.to_string());
+        ui.label(RichText::new(row.feedback.to_string()).small().weak());
+    });
     let status = if row.runs > 0 {
         format!(
             "{} ({} run{})",
@@ -291,19 +290,19 @@ fn week_row_ui(ui: &mut egui::Ui, row: &WeekRow, is_current: bool) {
         row.status.to_string()
     };
     let colour = match row.status {
-        WeekStatus::SteppedBack | WeekStatus::Stopped => Some(ui.visuals().warn_fg_color),
-        WeekStatus::Held => Some(ui.visuals().warn_fg_color.gamma_multiply(0.85)),
-        _ => None,
-    };
-    match colour {
-        Some(colour) => ui.colored_label(colour, status),
-        None => ui.label(status),
+        WeekStatus::SteppedBack | WeekStatus::Stopped | WeekStatus::Held => {
+            ui.visuals().warn_fg_color
+        }
+        _ => ui.visuals().strong_text_color(),
     };
     let mut reason = sentence(&row.reason);
     if let Some(trend) = row.trend {
         reason.push_str(&format!(" Pain trend: {trend}."));
     }
-    ui.add(egui::Label::new(reason).wrap());
+    ui.vertical(|ui| {
+        ui.label(RichText::new(status).color(colour));
+        ui.add(egui::Label::new(RichText::new(reason).small()).wrap());
+    });
 }
 
 fn decisions_ui(ui: &mut egui::Ui, today: &Today) {

@@ -82,8 +82,9 @@ const BUTTON_HEIGHT: f32 = 56.0;
 const RATE_BUTTON_WIDTH: f32 = 120.0;
 const START_BUTTON_WIDTH: f32 = 200.0;
 
-/// Space starts and stops, Up and Down change the rate. Called before any widget is
-/// drawn; a text field or a focused control keeps its keys (Esc releases the focus).
+/// Space starts and stops, Enter starts today's planned run, Up and Down change the
+/// rate. Called before any widget is drawn; a text field or a focused control keeps its
+/// keys (Esc releases the focus).
 pub fn shortcuts(ui: &egui::Ui, actions: &mut Vec<Action>) {
     let ctx = ui.ctx();
     if ctx.egui_wants_keyboard_input() || ctx.memory(|memory| memory.focused().is_some()) {
@@ -92,6 +93,9 @@ pub fn shortcuts(ui: &egui::Ui, actions: &mut Vec<Action>) {
     ui.input_mut(|input| {
         if input.consume_key(Modifiers::NONE, Key::Space) {
             actions.push(Action::ToggleRun);
+        }
+        if input.consume_key(Modifiers::NONE, Key::Enter) {
+            actions.push(Action::StartPlanned);
         }
         let up = input.count_and_consume_key(Modifiers::NONE, Key::ArrowUp);
         let down = input.count_and_consume_key(Modifiers::NONE, Key::ArrowDown);
@@ -133,9 +137,12 @@ pub fn run_screen_ui(
             ui.separator();
             sound_controls_ui(ui, metronome, view.prefs, actions);
             ui.add_space(6.0);
-            ui.weak(
-                "Keys: Space starts and stops; Up and Down change the rate by 1 step per minute.",
-            );
+            ui.weak(if planned {
+                "Keys: Enter starts today's planned run; Space starts a free run and stops \
+                 any run; Up and Down change a free run's rate by 1 step per minute."
+            } else {
+                "Keys: Space starts and stops; Up and Down change the rate by 1 step per minute."
+            });
         });
 }
 
