@@ -4,8 +4,11 @@
 #   scripts/screenshot.sh OUTPUT.png [BINARY]
 #
 # BINARY defaults to target/release/cadence-coach, else target/debug/cadence-coach.
-# PLAY=1 presses Space first (start a run); SETTLE=seconds to wait before the shot
-# (default 2). The app's window state goes to a temporary folder, never the user's.
+# PLAY=1 presses Space first (start a free run), PLAY=plan presses Enter (start today's
+# planned run); SETTLE=seconds to wait before the shot (default 2). DATA=folder copies
+# a data folder (for example one made by `cargo run --example seed_demo_data`) into the
+# app's; SCREEN=Run|Baseline|Plan|History|Settings opens that screen. The app's data
+# and window state go to a temporary folder, never the user's.
 # Prints "window <id>" once the window is up. Needs xvfb-run, xdotool and ImageMagick.
 set -euo pipefail
 
@@ -31,6 +34,13 @@ if [[ -z ${CADENCE_SCREENSHOT_INSIDE:-} ]]; then
 fi
 
 data=$(mktemp -d)
+if [[ -n ${DATA:-} ]]; then
+  cp -R "$DATA"/. "$data"/
+fi
+if [[ -n ${SCREEN:-} ]]; then
+  # eframe's storage: a RON map from key to the RON text of the value.
+  printf '{"cadence-coach-preferences": "(screen: %s)"}\n' "$SCREEN" >"$data/window.ron"
+fi
 app=
 cleanup() {
   if [[ -n $app ]]; then
@@ -54,10 +64,15 @@ fi
 echo "window $window"
 # The first frames (fonts, layout) take a moment in a debug build.
 sleep 1
-if [[ ${PLAY:-} == 1 ]]; then
-  xdotool windowfocus --sync "$window" 2>/dev/null || true
-  xdotool key --clearmodifiers space
-fi
+case ${PLAY:-} in
+  1 | plan)
+    xdotool windowfocus --sync "$window" 2>/dev/null || true
+    if [[ $PLAY == plan ]]; then key=Return; else key=space; fi
+    xdotool key --clearmodifiers "$key"
+    ;;
+esac
+# The pointer in a corner: no hover effects in the shot.
+xdotool mousemove 0 0 2>/dev/null || true
 sleep "${SETTLE:-2}"
 import -window "$window" "$out"
 echo "saved $out"
