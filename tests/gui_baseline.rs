@@ -108,6 +108,16 @@ fn a_counted_minute_of_taps_becomes_the_saved_baseline_and_target() {
     assert_eq!(baseline.measured_on, Some(gui::today()));
     assert_eq!(saved.increase, Increase::SEVEN_AND_A_HALF);
     assert_eq!(saved.target().map(|target| target.spm), Some(172));
+
+    // A day later only the increase changes: the rate, retyped the same, keeps how and
+    // when it was measured.
+    app.clock.advance(Duration::from_secs(24 * 3_600));
+    app.type_into("Natural step rate (spm)", "160");
+    app.click("+10%");
+    app.click("Save baseline and target");
+    let saved = profile(&app).expect("a profile");
+    assert_eq!(saved.baseline, Some(baseline));
+    assert_eq!(saved.increase, Increase::TEN);
 }
 
 #[test]

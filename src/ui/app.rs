@@ -409,7 +409,12 @@ impl CadenceApp {
         else {
             return;
         };
-        let baseline = baseline.measured_on(self.clock.today());
+        // The saved rate, unchanged in the typed field, keeps how and when it was
+        // measured; anything new is measured today.
+        let baseline = match &self.data.profile.baseline {
+            Some(saved) if !self.baseline.use_counted && saved.spm == baseline.spm => saved.clone(),
+            _ => baseline.measured_on(self.clock.today()),
+        };
         let target = Target::new(&baseline, increase);
         let text = format!(
             "Baseline saved: {baseline}, target {target}. The Plan screen builds the weeks \
