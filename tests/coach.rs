@@ -284,3 +284,34 @@ fn a_logged_run_gets_the_plans_verdict_at_once() {
         verdict.message
     );
 }
+
+#[test]
+fn a_run_without_its_pain_logged_holds_the_step() {
+    let plan = plan();
+    let mut unanswered = run(date!(2026 - 05 - 07), 0, 0, Morning::Same);
+    unanswered.pain_logged = false;
+    let log = RunLog::new(vec![
+        run(date!(2026 - 05 - 05), 1, 1, Morning::Same),
+        unanswered.clone(),
+        run(date!(2026 - 05 - 09), 2, 1, Morning::Same),
+    ]);
+    let progress = plan.progress(&log, date!(2026 - 05 - 11));
+    let decision = progress.decisions.last().expect("the step was evaluated");
+    assert_eq!(decision.action, Action::Hold);
+    assert_eq!(
+        decision.reason,
+        "Holding at 164 spm this week: the knee's pain was not logged for Thursday's run."
+    );
+
+    // Once it is logged, the same runs move the runner up.
+    let mut log = log;
+    log.records[1].log_pain(
+        Pain {
+            during: 1,
+            after: 2,
+        },
+        false,
+    );
+    let progress = plan.progress(&log, date!(2026 - 05 - 11));
+    assert_eq!(progress.decisions.last().unwrap().action, Action::Progress);
+}

@@ -701,6 +701,7 @@ fn a_planned_run_is_saved_as_it_starts_and_recorded_as_played() {
     assert_eq!(at_start.len(), 1, "{}", file.display());
     assert_eq!(at_start[0].steps, 0);
     assert_eq!(at_start[0].plan_level, Some(1));
+    assert!(!at_start[0].pain_logged);
 
     // The runner stops after a few seconds with Ctrl-C.
     std::thread::sleep(Duration::from_secs(3));
@@ -728,6 +729,7 @@ fn a_planned_run_is_saved_as_it_starts_and_recorded_as_played() {
     let run = &runs[0];
     assert_eq!(run.id, at_start[0].id);
     assert_eq!((run.pain.during, run.pain.after), (2, 3));
+    assert!(run.pain_logged);
     assert_eq!(run.note, "treadmill, easy");
     // The engine's own clock and count: the warm-up plays 160 spm from step 0.
     assert!(

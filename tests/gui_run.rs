@@ -136,4 +136,20 @@ fn closing_the_window_mid_run_saves_the_run_as_far_as_it_got() {
     assert!(saved[0].played_seconds > 0.5, "{:?}", saved[0]);
     assert_eq!(saved[0].plan_level, Some(1));
     assert!(saved[0].validate().is_ok());
+    assert!(!saved[0].pain_logged, "nobody said how the knee felt");
+
+    // Opened again, the app asks for the pain of that run; the plan waits for it.
+    let App { harness, dir, .. } = app;
+    drop(harness);
+    let mut app = App::start_in(dir, clock::ClockOutputs::new());
+    app.type_into("Worst pain during the run", "2");
+    app.type_into("Worst pain after", "1");
+    app.click("Save pain log");
+    let logged = gui::load_runs(&app.store());
+    assert!(logged[0].pain_logged);
+    assert_eq!((logged[0].pain.during, logged[0].pain.after), (2, 1));
+    assert_eq!(
+        logged[0].steps, saved[0].steps,
+        "the played figures are kept"
+    );
 }

@@ -735,6 +735,10 @@ fn the_first_format_of_every_app_file_still_loads() {
         panic!("one run expected");
     };
     assert_eq!(run.steps, 4_886);
+    assert!(
+        run.pain_logged,
+        "files from before the field were always logged"
+    );
     assert_eq!(run.morning.unwrap().symptoms, Morning::Same);
     assert!((run.step_length_m().unwrap() - 9.5 / 0.06 / 164.0).abs() < 1e-12);
 }

@@ -467,8 +467,7 @@ pub(super) fn apply_report(
     limp: bool,
     note: Option<String>,
 ) {
-    record.pain = Pain { during, after };
-    record.limp = limp;
+    record.log_pain(Pain { during, after }, limp);
     record.note = note.unwrap_or_default();
     record.treadmill = report.treadmill_kmh.map(|speed_kmh| Treadmill {
         speed_kmh,

@@ -421,6 +421,25 @@ impl<'a> Replay<'a> {
         if !worse.is_empty() {
             causes.push(mornings_cause(&worse, day));
         }
+        // A run whose pain was never logged cannot show the step was safe.
+        let no_pain: Vec<Date> = self
+            .step_runs
+            .iter()
+            .filter(|run| !run.pain_logged)
+            .map(|run| run.date())
+            .collect();
+        if !no_pain.is_empty() {
+            causes.push(match no_pain.as_slice() {
+                [one] => format!(
+                    "the knee's pain was not logged for {}'s run",
+                    calendar::day_name(*one, day)
+                ),
+                _ => format!(
+                    "the knee's pain was not logged for the runs of {}",
+                    list_days(&no_pain, day)
+                ),
+            });
+        }
 
         let runs = self.step_runs.len();
         let unlogged = self

@@ -99,6 +99,11 @@ pub struct SessionRecord {
     /// Steps the engine counted (heard or muted), 0 to 200 000.
     pub steps: u32,
     pub pain: Pain,
+    /// The runner said how the knee felt (pain and limp). A run saved as it starts, or
+    /// one whose questions went unanswered, has not: the plan will not move up on it.
+    /// Files from before this field were always logged.
+    #[serde(default = "logged")]
+    pub pain_logged: bool,
     /// The runner limped during or after the run.
     pub limp: bool,
     /// Visible swelling around the knee after the run.
@@ -139,6 +144,7 @@ impl SessionRecord {
             played_seconds,
             steps,
             pain,
+            pain_logged: true,
             limp: false,
             swelling: false,
             morning: None,
@@ -172,11 +178,19 @@ impl SessionRecord {
             0,
             Pain::default(),
         );
+        record.pain_logged = false;
         if let Some((profile, level)) = profile {
             record.profile = Some(profile);
             record.plan_level = Some(level.min(Self::MAX_PLAN_LEVEL));
         }
         record
+    }
+
+    /// How the knee felt, as the runner reports it after the run.
+    pub fn log_pain(&mut self, pain: Pain, limp: bool) {
+        self.pain = pain;
+        self.limp = limp;
+        self.pain_logged = true;
     }
 
     /// What the engine has played so far: its own running time (not the wall clock),
@@ -282,6 +296,10 @@ impl SessionRecord {
         }
         Ok(())
     }
+}
+
+fn logged() -> bool {
+    true
 }
 
 fn check_id(id: &str) -> Result<(), CoachError> {
@@ -484,7 +502,16 @@ mod tests {
         };
         let mut planned = SessionRecord::starting(started_at, 1, 0.0, Some((profile, 2)));
         assert!(planned.validate().is_ok());
+        assert!(!planned.pain_logged);
         assert_eq!(planned.played.target_spm, 168.0);
+        planned.log_pain(
+            Pain {
+                during: 2,
+                after: 1,
+            },
+            false,
+        );
+        assert!(planned.pain_logged);
         planned.set_played(600.0, 1_660, 166.5);
         assert_eq!(planned.played_seconds, 600.0);
         assert_eq!(planned.played.end_spm, 166.5);

@@ -20,7 +20,7 @@ use super::plan_screen::{ClearanceForm, MorningForm, PlanForm, PlanScreen, plan_
 use super::records::{Data, Recording};
 use super::run_screen::{AfterRunForm, RunPanel, RunView, run_screen_ui, shortcuts};
 use super::settings_screen::{SettingsForm, settings_screen_ui};
-use crate::coach::{Clearance, MorningCheck, SessionRecord, SoundSettings, Target};
+use crate::coach::{Clearance, MorningCheck, Pain, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
 use crate::store::Store;
 
@@ -217,7 +217,7 @@ impl CadenceApp {
         metronome.open_device();
         let settings = SettingsForm::new(&prefs, metronome.sound());
         let today = clock.today();
-        Self {
+        let mut app = Self {
             baseline: BaselineForm::new(&data.profile),
             plan: PlanForm::new(&data.profile, data.plan.as_ref(), today),
             history: HistoryForm::new(data.store().data_dir()),
@@ -232,6 +232,27 @@ impl CadenceApp {
             settings,
             messages,
             actions: Vec::new(),
+        };
+        app.ask_for_unlogged_pain();
+        app
+    }
+
+    /// A recent run whose pain was never logged (the form was left for later, or the
+    /// app closed mid-run) gets its form back: until it is filled in, the plan cannot
+    /// move up on that run.
+    fn ask_for_unlogged_pain(&mut self) {
+        if self.recording.is_some() || self.run.form.is_some() {
+            return;
+        }
+        let since = self.clock.today().previous_day().unwrap_or(time::Date::MIN);
+        if let Some(run) = self
+            .data
+            .sessions
+            .iter()
+            .rev()
+            .find(|run| !run.pain_logged && run.date() >= since)
+        {
+            self.run.form = Some(AfterRunForm::new(run.id.clone()));
         }
     }
 
@@ -239,6 +260,9 @@ impl CadenceApp {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         let today = clock.today();
         self.clock = clock;
+        // "Recent" is by the new clock's calendar.
+        self.run.form = None;
+        self.ask_for_unlogged_pain();
         if !self.plan.editing {
             self.plan
                 .fill(&self.data.profile, self.data.plan.as_ref(), today);
@@ -387,9 +411,7 @@ impl CadenceApp {
             form.error = Some("This run is no longer in the history; it was not saved.".into());
             return;
         };
-        record.pain.during = during;
-        record.pain.after = after;
-        record.limp = form.limp;
+        record.log_pain(Pain { during, after }, form.limp);
         record.swelling = form.swelling;
         record.note = form.note.trim().to_owned();
         if let Err(error) = self.data.save_session(&record) {
@@ -509,6 +531,9 @@ impl CadenceApp {
                     // The command line or another copy may have changed the files.
                     let messages = self.data.reload();
                     self.tell(messages);
+                    if screen == Screen::Run {
+                        self.ask_for_unlogged_pain();
+                    }
                     if !self.plan.editing {
                         self.plan.fill(
                             &self.data.profile,

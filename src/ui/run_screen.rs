@@ -407,7 +407,10 @@ fn after_run_ui(ui: &mut egui::Ui, form: &mut AfterRunForm, actions: &mut Vec<Ac
         }
         if ui
             .button("Later")
-            .on_hover_text("The run is saved already; its pain log stays at 0 until filled in")
+            .on_hover_text(
+                "The run is saved already. This form comes back on the Run screen; until it is \
+                 filled in, the plan will not move up on this run",
+            )
             .clicked()
         {
             actions.push(Action::SkipRunLog);
