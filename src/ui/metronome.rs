@@ -649,23 +649,7 @@ impl Metronome {
         if self.is_playing() {
             return Err("Stop the run to preview another sound.".into());
         }
-        self.open_device();
-        let Some(active) = self
-            .active
-            .as_mut()
-            .filter(|active| active.kind == OutputKind::Device)
-        else {
-            return Err("There is no sound card to play the preview on.".into());
-        };
-        let click = audio::load_sound(choice, active.handle.config().sample_rate)
-            .map_err(|error| error.to_string())?;
-        let sent = active.handle.set_sound(click).and_then(|()| {
-            active
-                .handle
-                .start(&Program::steady(PREVIEW_SPM, Some(PREVIEW_SECONDS)))
-        });
-        active.sound = choice.clone();
-        sent.map_err(|error| format!("The preview did not reach the engine: {error}."))
+        self.play_short(choice, PREVIEW_SPM, PREVIEW_SECONDS, "preview")
     }
 
     /// Plays a cue on the sound card (not while a run plays: the run's clicks are the
@@ -674,23 +658,36 @@ impl Metronome {
         if !self.is_stopped() {
             return Err("A run is playing.".into());
         }
+        let (choice, spm, seconds) = cue.sound();
+        self.play_short(&choice, spm, seconds, "signal")
+    }
+
+    /// A few clicks of `choice` at `spm` for `seconds` on the sound card; `what` names
+    /// them in messages. `active.sound` records what the engine now holds, so the next
+    /// run puts the chosen click back.
+    fn play_short(
+        &mut self,
+        choice: &SoundChoice,
+        spm: f64,
+        seconds: f64,
+        what: &str,
+    ) -> Result<(), String> {
         self.open_device();
         let Some(active) = self
             .active
             .as_mut()
             .filter(|active| active.kind == OutputKind::Device)
         else {
-            return Err("There is no sound card to play the signal on.".into());
+            return Err(format!("There is no sound card to play the {what} on."));
         };
-        let (choice, spm, seconds) = cue.sound();
-        let click = audio::load_sound(&choice, active.handle.config().sample_rate)
+        let click = audio::load_sound(choice, active.handle.config().sample_rate)
             .map_err(|error| error.to_string())?;
         let sent = active
             .handle
             .set_sound(click)
             .and_then(|()| active.handle.start(&Program::steady(spm, Some(seconds))));
-        active.sound = choice;
-        sent.map_err(|error| format!("The signal did not reach the engine: {error}."))
+        active.sound = choice.clone();
+        sent.map_err(|error| format!("The {what} did not reach the engine: {error}."))
     }
 
     pub fn set_visual_offset_ms(&mut self, offset_ms: i32) {
