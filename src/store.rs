@@ -68,7 +68,10 @@ pub use document::{
 pub use error::StoreError;
 pub use notice::{Instead, Notice};
 pub use paths::{DATA_DIR_ENV, DataDir, DataDirSource, platform_data_dir};
-pub use sessions::{LoadedSessions, MAX_SESSION_ID_LEN, SessionDoc, new_session_id};
+pub use sessions::{
+    LoadedSessions, MAX_SESSION_ID_LEN, SAVE_RUNNING_EVERY, SessionDoc, new_session_id,
+    random_id_bits,
+};
 
 use lock::DocumentLock;
 

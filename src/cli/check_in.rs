@@ -8,7 +8,8 @@ use clap::{Args, ValueEnum};
 
 use super::args::UsageError;
 use super::data;
-use crate::coach::{Clearance, Morning, MorningCheck, Profile, SessionRecord};
+use super::play::check_note;
+use crate::coach::{Clearance, Morning, MorningCheck, Profile};
 
 /// Log the morning after a run: is the knee worse than usual, the same, or better?
 #[derive(Args, Debug)]
@@ -48,14 +49,7 @@ pub fn run(args: CheckInArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let store = data::open_store(data_dir)?;
     let today = data::today();
     if let Some(note) = args.cleared {
-        let chars = note.chars().count();
-        if chars > SessionRecord::MAX_NOTE_CHARS {
-            return Err(UsageError(format!(
-                "the note is {chars} characters long; keep it to {}",
-                SessionRecord::MAX_NOTE_CHARS
-            ))
-            .into());
-        }
+        check_note(&note)?;
         let saved = store
             .update(|profile: &mut Profile| {
                 profile.clearances.push(Clearance {

@@ -10,8 +10,9 @@ use time::{Date, PrimitiveDateTime, Time, macros::format_description};
 use super::args::{UsageError, parse_minutes, parse_spm};
 use super::data;
 use super::plan::parse_date;
-use super::play::{RunReportArgs, apply_report, check_note, run_suffix};
+use super::play::{RunReportArgs, apply_report, check_note};
 use crate::coach::{Plan, PlayedRates, SessionRecord};
+use crate::store;
 
 /// Log a run you did without the app playing it.
 #[derive(Args, Debug)]
@@ -63,7 +64,7 @@ pub fn run(args: LogArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     });
     let started_at = PrimitiveDateTime::new(date, time).assume_offset(now.offset());
     let mut record = SessionRecord::new(
-        SessionRecord::make_id(started_at, run_suffix()),
+        SessionRecord::make_id(started_at, store::random_id_bits()),
         started_at,
         PlayedRates::steady(args.spm),
         args.minutes * 60.0,

@@ -19,7 +19,7 @@ use crate::coach::{
     Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill, workload,
 };
 use crate::engine::{EngineEvent, EngineHandle, Program};
-use crate::store::Store;
+use crate::store::{SAVE_RUNNING_EVERY, Store, random_id_bits};
 
 /// Play clicks on every step through the sound card.
 #[derive(Args, Debug)]
@@ -113,8 +113,6 @@ fn parse_incline(text: &str) -> Result<f64, String> {
 const POLL: Duration = Duration::from_millis(50);
 /// Longest wait for the last click to ring out after stopping.
 const RING_OUT: Duration = Duration::from_secs(2);
-/// A recorded run is saved this often while it plays: a crash loses at most this much.
-const SAVE_EVERY: Duration = Duration::from_secs(60);
 
 /// What is played and, for a recorded run, where it is kept.
 struct Session {
@@ -190,7 +188,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
                     data::report(&plan.notices);
                     let plan = plan.value;
                     let record =
-                        SessionRecord::starting(data::now(), run_suffix(), target.spm, None);
+                        SessionRecord::starting(data::now(), random_id_bits(), target.spm, None);
                     Some(Recording {
                         store,
                         record,
@@ -275,7 +273,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
             break;
         }
         if let Some(recording) = &mut session.recording
-            && last_save.elapsed() >= SAVE_EVERY
+            && last_save.elapsed() >= SAVE_RUNNING_EVERY
         {
             last_save = Instant::now();
             save_progress(recording, &handle)?;
@@ -367,7 +365,7 @@ fn planned_session(store: Store, profile: &Profile) -> anyhow::Result<Session> {
     };
     let record = SessionRecord::starting(
         data::now(),
-        run_suffix(),
+        random_id_bits(),
         f64::from(profile.target_spm),
         Some((profile.clone(), today.level)),
     );
@@ -484,12 +482,4 @@ pub(super) fn check_note(note: &str) -> Result<(), UsageError> {
         )));
     }
     Ok(())
-}
-
-/// Tells apart two runs started in the same second (two terminals, say).
-pub(super) fn run_suffix() -> u32 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.subsec_nanos());
-    nanos ^ std::process::id().rotate_left(16)
 }

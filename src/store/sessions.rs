@@ -41,6 +41,18 @@ pub struct LoadedSessions<S> {
     pub notices: Vec<Notice>,
 }
 
+/// How often a session that is still going is saved again: a crash or power cut
+/// loses at most this much of it.
+pub const SAVE_RUNNING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A few random bits for a session id, so two sessions started in the same second (two
+/// copies of the app, or the app and the command line) still differ.
+pub fn random_id_bits() -> u32 {
+    use std::hash::BuildHasher;
+    let seed = (std::process::id(), std::time::SystemTime::now());
+    std::collections::hash_map::RandomState::new().hash_one(seed) as u32
+}
+
 /// A new session id such as `2026-11-20T07-02-13Z-3f2a-0`: the start time in UTC (so
 /// file names sort by time), then the process id and a counter, so two copies of the
 /// app starting a session in the same second still differ.

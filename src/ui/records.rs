@@ -4,9 +4,7 @@
 //! Every [`Notice`](crate::store::Notice) and every store error comes back as a sentence
 //! for the window; none is dropped or only logged.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use time::{Date, OffsetDateTime};
 
@@ -16,11 +14,11 @@ use crate::coach::{
     AfterRun, Plan, Profile, Progress, RunLog, SessionProfile, SessionRecord, TodaySession,
     WorkloadWarning, workload,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, random_id_bits};
 
 /// A run in progress is saved this often (engine time and steps), so a crash or a
 /// killed process loses at most this much.
-pub const SAVE_EVERY: Duration = Duration::from_secs(60);
+pub const SAVE_EVERY: Duration = crate::store::SAVE_RUNNING_EVERY;
 
 /// What the plan and the log say on one day; worked out again when the data or the
 /// day change, not every frame.
@@ -239,7 +237,7 @@ impl Recording {
         // Whole seconds: the id and the file show no more.
         let started_at = started_at.replace_nanosecond(0).unwrap_or(started_at);
         Self {
-            record: SessionRecord::starting(started_at, random_suffix(), f64::from(spm), planned),
+            record: SessionRecord::starting(started_at, random_id_bits(), f64::from(spm), planned),
             saved_at: now,
             spm: f64::from(spm),
         }
@@ -262,12 +260,6 @@ impl Recording {
     pub fn save_due(&self, now: Instant) -> bool {
         now.saturating_duration_since(self.saved_at) >= SAVE_EVERY
     }
-}
-
-/// A few random bits to tell apart two runs started in the same second.
-fn random_suffix() -> u32 {
-    let seed = (std::process::id(), SystemTime::now());
-    RandomState::new().hash_one(seed) as u32
 }
 
 #[cfg(test)]
