@@ -18,34 +18,10 @@ use egui_kittest::kittest::Queryable;
 use gui::App;
 
 fn profile_160(store: &Store) {
-    let profile = Profile {
-        baseline: Some(
-            Baseline::from_counted_minute(80, CountedFeet::RightFoot)
-                .expect("a plausible count")
-                .measured_on(gui::day(-10)),
-        ),
-        increase: Increase::TEN,
-        ..Profile::default()
-    };
-    assert!(
-        store
-            .save(&profile)
-            .expect("the profile is saved")
-            .is_empty()
-    );
-}
-
-fn plan_from_last_monday(store: &Store) -> Plan {
-    let plan = Plan::new(
-        Baseline::typed(160.0).expect("a plausible rate"),
-        Increase::TEN,
-        6,
-        3,
-        gui::day(-7),
-    )
-    .expect("a valid plan");
-    assert!(store.save(&plan).expect("the plan is saved").is_empty());
-    plan
+    let counted = Baseline::from_counted_minute(80, CountedFeet::RightFoot)
+        .expect("a plausible count")
+        .measured_on(gui::day(-10));
+    gui::save_profile(store, counted);
 }
 
 fn saved_plan(store: &Store) -> Option<Plan> {
@@ -152,7 +128,7 @@ fn a_plan_is_built_from_the_profile_with_every_field_checked() {
 fn the_morning_check_in_can_stop_progression_until_a_clinician_clears_the_knee() {
     let mut app = App::start(|store| {
         profile_160(store);
-        plan_from_last_monday(store);
+        gui::save_plan_from_last_monday(store);
         gui::save_runs(
             store,
             &[

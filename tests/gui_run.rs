@@ -13,7 +13,7 @@ mod gui;
 
 use std::time::Duration;
 
-use cadence_coach::coach::{Baseline, Increase, Plan, Profile};
+use cadence_coach::coach::{Baseline, Plan, Profile};
 use cadence_coach::store::Store;
 use cadence_coach::ui::SAVE_EVERY;
 use eframe::App as _;
@@ -22,20 +22,8 @@ use egui_kittest::kittest::Queryable;
 use gui::App;
 
 fn plan_from_last_monday(store: &Store) {
-    let baseline = Baseline::typed(160.0).expect("a plausible rate");
-    let profile = Profile {
-        baseline: Some(baseline.clone()),
-        increase: Increase::TEN,
-        ..Profile::default()
-    };
-    assert!(
-        store
-            .save(&profile)
-            .expect("the profile is saved")
-            .is_empty()
-    );
-    let plan = Plan::new(baseline, Increase::TEN, 6, 3, gui::day(-7)).expect("a valid plan");
-    assert!(store.save(&plan).expect("the plan is saved").is_empty());
+    gui::save_profile(store, Baseline::typed(160.0).expect("a plausible rate"));
+    gui::save_plan_from_last_monday(store);
 }
 
 fn plan(store: &Store) -> Plan {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cadence_coach::coach::{Pain, PlayedRates, SessionRecord};
+use cadence_coach::coach::{Baseline, Increase, Pain, Plan, PlayedRates, Profile, SessionRecord};
 use cadence_coach::store::{DataDir, Store};
 use cadence_coach::ui::{CadenceApp, ManualClock};
 use eframe::egui::ViewportId;
@@ -146,6 +146,26 @@ pub fn run_on(offset: i64, minutes: f64, spm: f64, during: u8, after: u8) -> Ses
         .expect("07:00 exists")
         .assume_offset(NOW.offset());
     run_at(at, minutes, spm, during, after)
+}
+
+/// A profile with `baseline` aiming for +10%.
+pub fn save_profile(store: &Store, baseline: Baseline) {
+    let profile = Profile {
+        baseline: Some(baseline),
+        increase: Increase::TEN,
+        ..Profile::default()
+    };
+    let notices = store.save(&profile).expect("the profile is saved");
+    assert!(notices.is_empty(), "{notices:?}");
+}
+
+/// From a natural 160 spm to +10% over 6 weeks of 3 runs, started last Monday's week.
+pub fn save_plan_from_last_monday(store: &Store) -> Plan {
+    let baseline = Baseline::typed(160.0).expect("a plausible rate");
+    let plan = Plan::new(baseline, Increase::TEN, 6, 3, day(-7)).expect("a valid plan");
+    let notices = store.save(&plan).expect("the plan is saved");
+    assert!(notices.is_empty(), "{notices:?}");
+    plan
 }
 
 pub fn save_runs(store: &Store, runs: &[SessionRecord]) {
