@@ -100,34 +100,30 @@ impl OutputInfo {
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
     #[error(
-        "no audio output device found; check that your sound server is running, or pick one with --device (see `cadence-coach devices`)"
+        "no audio output device found; check that your sound server is running, or pick a device"
     )]
     NoDevice,
     #[error("no audio output device matches '{wanted}'; the devices are: {available}")]
     DeviceNotFound { wanted: String, available: String },
     #[error(
-        "the audio device '{device}' is busy; close the program using it or pick another with --device"
+        "the audio device '{device}' is busy; close the program using it or pick another device"
     )]
     Busy { device: String },
     #[error(
-        "the audio device '{device}' offers no usable output format ({error}); pick another with --device"
+        "the audio device '{device}' offers no usable output format ({error}); pick another device"
     )]
     NoConfig { device: String, error: cpal::Error },
     #[error(
-        "the default audio output does not open ({error}); check that your sound server is running, or pick a device with --device (see `cadence-coach devices`)"
+        "the default audio output does not open ({error}); check that your sound server is running, or pick a device"
     )]
     DefaultUnavailable { error: cpal::Error },
     #[error(
-        "the audio device '{device}' only offers {format} samples, which cannot be played; pick another with --device"
+        "the audio device '{device}' only offers {format} samples, which cannot be played; pick another device"
     )]
     UnsupportedFormat { device: String, format: String },
-    #[error(
-        "cannot open an audio stream on '{device}' ({error}); pick another device with --device"
-    )]
+    #[error("cannot open an audio stream on '{device}' ({error}); pick another device")]
     Build { device: String, error: cpal::Error },
-    #[error(
-        "cannot start the audio stream on '{device}' ({error}); pick another device with --device"
-    )]
+    #[error("cannot start the audio stream on '{device}' ({error}); pick another device")]
     Play { device: String, error: cpal::Error },
     #[error("cannot list the audio devices ({0}); check that your sound server is running")]
     Enumerate(cpal::Error),

@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
+            if is_about_devices(&error) {
+                eprintln!("(choose the output with --device; `cadence-coach devices` lists them)");
+            }
             if error.is::<UsageError>() {
                 ExitCode::from(USAGE)
             } else {
@@ -43,4 +46,24 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Errors whose remedy on the command line is `--device`. The audio layer's messages
+/// name no flag, since the window has its own device list.
+fn is_about_devices(error: &anyhow::Error) -> bool {
+    use cadence_coach::audio::{AudioError, Fault};
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<AudioError>(),
+            Some(
+                AudioError::NoDevice
+                    | AudioError::Busy { .. }
+                    | AudioError::NoConfig { .. }
+                    | AudioError::DefaultUnavailable { .. }
+                    | AudioError::UnsupportedFormat { .. }
+                    | AudioError::Build { .. }
+                    | AudioError::Play { .. }
+            )
+        ) || cause.downcast_ref::<Fault>().is_some_and(Fault::is_fatal)
+    })
 }

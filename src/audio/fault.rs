@@ -44,6 +44,8 @@ fn is_fatal_kind(kind: ErrorKind) -> bool {
     )
 }
 
+impl std::error::Error for Fault {}
+
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (error, times) = match self {
@@ -59,7 +61,7 @@ impl fmt::Display for Fault {
             ),
             ErrorKind::DeviceNotAvailable => write!(
                 f,
-                "the audio device went away ({error}); reconnect it or pick another with --device"
+                "the audio device went away ({error}); reconnect it or pick another device"
             ),
             ErrorKind::StreamInvalidated => write!(
                 f,
@@ -173,6 +175,6 @@ mod tests {
         assert!(!rx.stream_alive());
         let fault = rx.drain().next().unwrap();
         assert!(fault.is_fatal());
-        assert!(fault.to_string().contains("--device"), "{fault}");
+        assert!(fault.to_string().contains("pick another device"), "{fault}");
     }
 }

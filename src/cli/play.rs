@@ -258,7 +258,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
                 if let Some(recording) = &mut session.recording {
                     save_progress(recording, &handle)?;
                 }
-                anyhow::bail!("{fault}");
+                return Err(fault.into());
             }
             eprintln!("\raudio problem: {fault}");
         }
