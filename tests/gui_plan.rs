@@ -24,6 +24,14 @@ fn profile_160(store: &Store) {
     gui::save_profile(store, counted);
 }
 
+fn saved_profile(store: &Store) -> Profile {
+    store
+        .load()
+        .expect("the profile loads")
+        .value
+        .expect("there is a profile")
+}
+
 fn saved_plan(store: &Store) -> Option<Plan> {
     let loaded = store.load::<Plan>().expect("the plan loads");
     assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
@@ -81,12 +89,7 @@ fn a_plan_is_built_from_the_profile_with_every_field_checked() {
     assert_eq!(plan.start, gui::day(-7));
     assert_eq!(plan.increase, Increase::TEN);
     // The profile's counted baseline is kept as measured.
-    let profile: Profile = app
-        .store()
-        .load()
-        .expect("the profile loads")
-        .value
-        .expect("there is a profile");
+    let profile = saved_profile(&app.store());
     assert_eq!(Some(&plan.baseline), profile.baseline.as_ref());
     let targets: Vec<u16> = plan.steps.iter().map(|step| step.target.spm).collect();
     assert_eq!(targets, [164, 168, 172, 176, 176, 176]);
@@ -176,12 +179,7 @@ fn the_morning_check_in_can_stop_progression_until_a_clinician_clears_the_knee()
         "Physio: fine to run",
     );
     app.click("A clinician cleared my knee");
-    let profile: Profile = app
-        .store()
-        .load()
-        .expect("the profile loads")
-        .value
-        .expect("there is a profile");
+    let profile = saved_profile(&app.store());
     assert_eq!(profile.clearances.len(), 1);
     assert_eq!(profile.clearances[0].date, gui::today());
     assert_eq!(profile.clearances[0].note, "Physio: fine to run");
