@@ -12,27 +12,38 @@
 
 mod device;
 mod fault;
+mod host;
 mod monitor;
 mod output;
+mod priority;
 mod quiet;
 mod silent;
 mod sound;
+mod supervise;
+mod timeline;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-pub use device::{DeviceInfo, output_devices};
-pub use fault::Fault;
+pub use device::{DeviceInfo, HostDevices, devices_by_host, output_devices, output_devices_on};
+pub use fault::{Diagnostics, Fault, REPORT_EVERY};
+pub use host::{HostChoice, available_host_ids, compiled_host_names};
 pub use monitor::Observed;
+pub use priority::Priority;
 pub use sound::{MAX_SOUND_FILE_BYTES, SoundError, load_sound};
 
 use crate::engine::{EngineConfig, EngineHandle, SoundChoice, Voicing, engine};
 use fault::{FaultReceiver, fault_queue};
 use monitor::Monitor;
+use output::{LiveStream, Shared};
 use silent::SilentDriver;
+use supervise::Supervisor;
 
 /// What to open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputOptions {
+    /// The sound system: PipeWire, PulseAudio, ALSA (JACK if named), or the best one.
+    pub host: HostChoice,
     /// A device id (`alsa:pulse`) or (part of) a device name; `None` for the default.
     pub device: Option<String>,
     /// Frames per callback to ask for, or `None` for the device's default. Fewer frames
@@ -40,14 +51,33 @@ pub struct OutputOptions {
     pub buffer_frames: Option<u32>,
 }
 
-/// 256 frames is 5.3 ms at 48 kHz: quick to respond, and easy for any machine to keep fed.
-pub const DEFAULT_BUFFER_FRAMES: u32 = 256;
+/// 480 frames is 10 ms at 48 kHz. A runner needs a click that never slips more than
+/// one that follows a rate change within 5 ms: this holds on a loaded laptop, and the
+/// output grows it by itself if underruns repeat.
+pub const DEFAULT_BUFFER_FRAMES: u32 = 480;
+/// `--low-latency`: 5.3 ms at 48 kHz, for those who want the quickest response.
+pub const LOW_LATENCY_BUFFER_FRAMES: u32 = 256;
 
 impl Default for OutputOptions {
     fn default() -> Self {
         Self {
+            host: HostChoice::Auto,
             device: None,
             buffer_frames: Some(DEFAULT_BUFFER_FRAMES),
+        }
+    }
+}
+
+impl OutputOptions {
+    /// The default options with the quick buffer when `low_latency` is set.
+    pub fn with_latency(low_latency: bool) -> Self {
+        Self {
+            buffer_frames: Some(if low_latency {
+                LOW_LATENCY_BUFFER_FRAMES
+            } else {
+                DEFAULT_BUFFER_FRAMES
+            }),
+            ..Self::default()
         }
     }
 }
@@ -66,6 +96,8 @@ pub enum BufferSetting {
 /// What was opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputInfo {
+    /// The sound system: "pipewire", "pulseaudio", "alsa", ... ("none" without a device).
+    pub host: String,
     pub device_name: String,
     /// The id `--device` accepts; `None` without a device.
     pub device_id: Option<String>,
@@ -127,6 +159,10 @@ pub enum AudioError {
     Play { device: String, error: cpal::Error },
     #[error("cannot list the audio devices ({0}); check that your sound server is running")]
     Enumerate(cpal::Error),
+    #[error("the sound system '{host}' is not running here; try another one or auto")]
+    HostUnavailable { host: String },
+    #[error("the sound system '{host}' does not answer ({error}); try another one or auto")]
+    HostFailed { host: String, error: cpal::Error },
     #[error("cannot start the audio thread ({0}); the system may be out of resources")]
     Thread(std::io::Error),
     #[error(transparent)]
@@ -135,18 +171,22 @@ pub enum AudioError {
 
 /// A running output: the stream (or the silent driver) plus what it reports. Dropping it
 /// stops the sound.
+///
+/// Call [`AudioOutput::faults`] now and then (a few times a second) from the control
+/// thread: besides reporting, it keeps the output going, reopening it with a larger
+/// buffer after repeated underruns and following the default device when it changes,
+/// around the same engine, so the run and its rhythm carry on.
 pub struct AudioOutput {
     info: OutputInfo,
     monitor: Arc<Monitor>,
     faults: FaultReceiver,
     driver: Driver,
+    priority: Priority,
+    shared: Option<Shared>,
 }
 
 enum Driver {
-    /// Held only to keep playing: dropping it stops the stream.
-    Stream {
-        _stream: cpal::Stream,
-    },
+    Stream(Box<Supervisor>),
     Silent(SilentDriver),
 }
 
@@ -160,6 +200,28 @@ impl AudioOutput {
         voicing: Voicing,
     ) -> Result<(AudioOutput, EngineHandle), AudioError> {
         output::open(options, sound, voicing)
+    }
+
+    fn from_stream(
+        info: OutputInfo,
+        live: LiveStream,
+        shared: Shared,
+        faults: FaultReceiver,
+        priority: Priority,
+        follows_default: bool,
+    ) -> Self {
+        AudioOutput {
+            monitor: Arc::clone(&shared.monitor),
+            faults,
+            driver: Driver::Stream(Box::new(Supervisor::new(
+                live,
+                info.buffer,
+                follows_default,
+            ))),
+            info,
+            priority,
+            shared: Some(shared),
+        }
     }
 
     /// The same engine with no device: a thread renders by the wall clock, ~10 ms at a
@@ -184,8 +246,9 @@ impl AudioOutput {
         let driver =
             SilentDriver::start(engine, Arc::clone(&monitor)).map_err(AudioError::Thread)?;
         // Nothing reports faults without a device; the queue stays empty.
-        let (_, faults) = fault_queue();
+        let (_, faults) = fault_queue(sample_rate);
         let info = OutputInfo {
+            host: "none".to_owned(),
             device_name: "no audio device".to_owned(),
             device_id: None,
             sample_rate,
@@ -198,6 +261,8 @@ impl AudioOutput {
             monitor,
             faults,
             driver: Driver::Silent(driver),
+            priority: Priority::NotApplicable,
+            shared: None,
         };
         Ok((output, handle))
     }
@@ -206,22 +271,66 @@ impl AudioOutput {
         &self.info
     }
 
+    /// Whether the audio thread runs with real-time priority.
+    pub fn priority(&self) -> &Priority {
+        &self.priority
+    }
+
     /// The callback size and latency actually seen, once the first callback has run.
     pub fn observed(&self) -> Option<Observed> {
         self.monitor.observed()
     }
 
-    /// Faults reported since the last call, without waiting; repeats come merged.
-    pub fn faults(&self) -> impl Iterator<Item = Fault> + use<> {
-        self.faults.drain()
+    /// What a runner should be told since the last call (at most one line per kind per
+    /// minute), after keeping the output going: see the type's documentation.
+    pub fn faults(&mut self) -> Vec<Fault> {
+        let now = Instant::now();
+        let mut faults = self.faults.drain(now);
+        if let Driver::Stream(supervisor) = &mut self.driver {
+            supervisor.maintain(now, &mut faults, &mut self.faults);
+            if let Some(buffer) = supervisor.buffer() {
+                self.info.buffer = buffer;
+            }
+            if let Some((name, id)) = supervisor.device() {
+                self.info.device_name = name;
+                self.info.device_id = id;
+            }
+        }
+        faults
     }
 
-    /// False once the stream has died (device gone, stream invalidated) or the silent
-    /// thread has stopped; the output must then be reopened.
+    /// Everything counted, shown or not.
+    pub fn diagnostics(&self) -> Diagnostics {
+        self.faults.diagnostics()
+    }
+
+    /// Pauses the stream while nothing plays, so an idle window costs no CPU; resumes it
+    /// for the next run (the first click then comes within one buffer).
+    pub fn set_paused(&mut self, paused: bool) {
+        if let Driver::Stream(supervisor) = &mut self.driver {
+            supervisor.set_paused(paused);
+        }
+    }
+
+    /// False once the stream has died (device gone, stream invalidated, a reopen that
+    /// failed) or the silent thread has stopped; the output must then be reopened.
     pub fn is_alive(&self) -> bool {
         match &self.driver {
-            Driver::Stream { .. } => self.faults.stream_alive(),
+            Driver::Stream(supervisor) => self.faults.stream_alive() && supervisor.is_alive(),
             Driver::Silent(driver) => driver.is_running(),
+        }
+    }
+
+    /// Test hook: the next callback sleeps for `stall` before rendering, as a machine
+    /// too busy to run the audio thread would make it. Not for normal use.
+    #[doc(hidden)]
+    pub fn stall_once_for_testing(&self, stall: Duration) {
+        if let Some(shared) = &self.shared {
+            let micros = u64::try_from(stall.as_micros()).unwrap_or(u64::MAX);
+            shared
+                .hooks
+                .stall_micros
+                .store(micros, std::sync::atomic::Ordering::Relaxed);
         }
     }
 }
@@ -276,7 +385,8 @@ mod tests {
             );
         }
         assert!(output.is_alive());
-        assert_eq!(output.faults().count(), 0);
+        let mut output = output;
+        assert!(output.faults().is_empty());
         let observed = output.observed().unwrap();
         assert_eq!(observed.latency, None);
         drop(output);

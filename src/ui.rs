@@ -37,7 +37,9 @@ pub use records::SAVE_EVERY;
 
 use crate::store::{DataDir, Store};
 
-use crate::audio::{AudioError, AudioOutput, DeviceInfo, Observed, OutputInfo, OutputOptions};
+use crate::audio::{
+    AudioError, AudioOutput, DeviceInfo, HostChoice, Observed, OutputInfo, OutputOptions,
+};
 use crate::engine::{EngineHandle, SoundChoice, Voicing};
 
 /// What the app needs from an open output, real or simulated.
@@ -45,8 +47,16 @@ pub trait Output {
     fn info(&self) -> &OutputInfo;
     /// Buffer size and latency as measured once the stream runs.
     fn observed(&self) -> Option<Observed>;
-    /// Stream problems reported since the last call.
-    fn take_faults(&self) -> Vec<String>;
+    /// Stream problems a runner should know of, since the last call (at most one line
+    /// per kind per minute). Called a few times a second while the output is open: it
+    /// also keeps the output going (see [`AudioOutput::faults`]).
+    fn take_faults(&mut self) -> Vec<String>;
+    /// Pauses the stream while nothing plays (no CPU while idle), resumes it to play.
+    fn set_paused(&mut self, _paused: bool) {}
+    /// Whether the audio thread runs with real-time priority, for Settings.
+    fn priority(&self) -> Option<String> {
+        None
+    }
 }
 
 impl Output for AudioOutput {
@@ -58,10 +68,19 @@ impl Output for AudioOutput {
         AudioOutput::observed(self)
     }
 
-    fn take_faults(&self) -> Vec<String> {
+    fn take_faults(&mut self) -> Vec<String> {
         AudioOutput::faults(self)
-            .map(|fault| fault.to_string())
+            .iter()
+            .map(ToString::to_string)
             .collect()
+    }
+
+    fn set_paused(&mut self, paused: bool) {
+        AudioOutput::set_paused(self, paused);
+    }
+
+    fn priority(&self) -> Option<String> {
+        Some(AudioOutput::priority(self).to_string())
     }
 }
 
@@ -88,7 +107,8 @@ pub trait OutputFactory {
         voicing: Voicing,
     ) -> Result<Opened, AudioError>;
 
-    fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError>;
+    /// The outputs of `host`.
+    fn devices(&self, host: HostChoice) -> Result<Vec<DeviceInfo>, AudioError>;
 }
 
 /// The real sound card, through [`crate::audio`].
@@ -115,8 +135,8 @@ impl OutputFactory for DeviceOutputs {
         Ok((Box::new(output), handle))
     }
 
-    fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError> {
-        crate::audio::output_devices()
+    fn devices(&self, host: HostChoice) -> Result<Vec<DeviceInfo>, AudioError> {
+        crate::audio::output_devices_on(host)
     }
 }
 

@@ -4,7 +4,42 @@ use cpal::traits::{DeviceTrait, HostTrait};
 use cpal::{Device, ErrorKind, Host, SupportedStreamConfig};
 
 use super::AudioError;
+use super::host::{HostChoice, available_host_ids};
 use super::quiet::{MutedStderr, quietly};
+
+/// The outputs of one sound system, as `cadence-coach devices` shows them.
+#[derive(Clone, Debug)]
+pub struct HostDevices {
+    /// "pipewire", "pulseaudio", "alsa", ...
+    pub host: String,
+    /// True for the host that `auto` opens.
+    pub is_auto: bool,
+    pub devices: Result<Vec<DeviceInfo>, String>,
+}
+
+/// Every reachable sound system with its outputs, in the order auto tries them.
+pub fn devices_by_host() -> Vec<HostDevices> {
+    let auto = HostChoice::Auto.resolve().ok().map(|host| host.id());
+    available_host_ids()
+        .into_iter()
+        .map(|id| HostDevices {
+            host: id.to_string(),
+            is_auto: Some(id) == auto,
+            devices: output_devices_on(HostChoice::Named(id)).map_err(|error| error.to_string()),
+        })
+        .collect()
+}
+
+/// The host a device string points at: `alsa:pulse` names ALSA whatever `choice` says
+/// when it is auto; plain names leave the choice as it is.
+pub(crate) fn host_for(choice: HostChoice, device: Option<&str>) -> HostChoice {
+    if choice != HostChoice::Auto {
+        return choice;
+    }
+    device
+        .and_then(|wanted| wanted.trim().parse::<cpal::DeviceId>().ok())
+        .map_or(choice, |id| HostChoice::Named(id.host()))
+}
 
 /// An output device as `cadence-coach devices` shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,12 +53,17 @@ pub struct DeviceInfo {
     pub default_config: Option<String>,
 }
 
-/// Every output device the audio system lists, default first. Each one is opened to
-/// read its format; stderr is muted meanwhile because some plugins print as they fail.
+/// Every output device of the sound system auto picks, default first.
 pub fn output_devices() -> Result<Vec<DeviceInfo>, AudioError> {
+    output_devices_on(HostChoice::Auto)
+}
+
+/// Every output device `choice` lists, default first. Each one is opened to read its
+/// format; stderr is muted meanwhile because some plugins print as they fail.
+pub fn output_devices_on(choice: HostChoice) -> Result<Vec<DeviceInfo>, AudioError> {
     let _muted = MutedStderr::new();
     quietly(|| {
-        let host = cpal::default_host();
+        let host = choice.resolve()?;
         let default_id = host
             .default_output_device()
             .and_then(|device| device.id().ok());

@@ -217,6 +217,40 @@ pub fn program(
     })
 }
 
+/// The sound system `--host` names (auto, pipewire, pulseaudio, alsa, jack).
+pub fn parse_host(text: &str) -> Result<crate::audio::HostChoice, String> {
+    text.parse()
+}
+
+/// Where the clicks go.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArgs {
+    /// Output device, by name or part of it, or an id such as alsa:pulse (see
+    /// `cadence-coach devices`).
+    #[arg(long)]
+    pub device: Option<String>,
+
+    /// Sound system: auto (PipeWire, then PulseAudio, then ALSA), pipewire, pulseaudio,
+    /// alsa or jack.
+    #[arg(long, value_parser = parse_host)]
+    pub host: Option<crate::audio::HostChoice>,
+
+    /// A 5 ms buffer instead of 10 ms: rate changes are heard sooner, but a busy
+    /// machine is more likely to run dry.
+    #[arg(long)]
+    pub low_latency: bool,
+}
+
+impl OutputArgs {
+    pub fn options(&self) -> crate::audio::OutputOptions {
+        crate::audio::OutputOptions {
+            host: self.host.unwrap_or_default(),
+            device: self.device.clone(),
+            ..crate::audio::OutputOptions::with_latency(self.low_latency)
+        }
+    }
+}
+
 /// What the clicks sound like. Each flag left out takes the value saved in your profile
 /// (for `play`) or the default.
 #[derive(Args, Debug, Clone)]

@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 
-use super::args::{SoundArgs, TempoArgs, UsageError, parse_minutes, parse_pain, program};
+use super::args::{
+    OutputArgs, SoundArgs, TempoArgs, UsageError, parse_minutes, parse_pain, program,
+};
 use super::data;
-use crate::audio::{AudioOutput, OutputOptions};
+use crate::audio::{self, AudioOutput};
 use crate::coach::{
     Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill, workload,
 };
@@ -43,9 +45,8 @@ pub struct PlayArgs {
     #[command(flatten)]
     pub sound: SoundArgs,
 
-    /// Output device, by name or part of it (see `cadence-coach devices`).
-    #[arg(long)]
-    pub device: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     #[command(flatten)]
     pub report: RunReportArgs,
@@ -90,6 +91,26 @@ impl RunReportArgs {
     }
 }
 
+/// "pulseaudio, fixed 480-frame buffer (10.0 ms), real-time priority (SCHED_FIFO), no
+/// underruns": what the output ran with, for the run's summary.
+fn output_summary(output: &AudioOutput) -> String {
+    let info = output.info();
+    let counted = output.diagnostics();
+    let underruns = match counted.underruns {
+        0 => "no underruns".to_owned(),
+        n => format!(
+            "{n} underrun(s), {:.0} ms of sound lost and skipped to keep the rhythm",
+            counted.lost_frames as f64 * 1e3 / f64::from(info.sample_rate.max(1))
+        ),
+    };
+    format!(
+        "{}, {}, {}, {underruns}",
+        info.host,
+        info.buffer_description(),
+        output.priority()
+    )
+}
+
 fn parse_speed(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(kmh) if (1.0..=30.0).contains(&kmh) => Ok(kmh),
@@ -113,6 +134,8 @@ fn parse_incline(text: &str) -> Result<f64, String> {
 const POLL: Duration = Duration::from_millis(50);
 /// Longest wait for the last click to ring out after stopping.
 const RING_OUT: Duration = Duration::from_secs(2);
+/// The rate a sound file is test-decoded at before any device is opened.
+const CHECK_RATE: u32 = 48_000;
 
 /// What is played and, for a recorded run, where it is kept.
 struct Session {
@@ -177,6 +200,9 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         None => Profile::default(),
     };
     let (sound, voicing) = args.sound.resolve(&profile.sound);
+    // Every argument, the sound file included, is checked before the output opens, so
+    // a typo is reported as such even where there is no sound card.
+    audio::load_sound(&sound, CHECK_RATE).map_err(|error| UsageError(error.to_string()))?;
 
     let mut session = match (free, store) {
         (None, store) => planned_session(store.context("no data folder")?, &profile)?,
@@ -219,19 +245,17 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .context("cannot catch Ctrl-C")?;
 
-    let options = OutputOptions {
-        device: args.device.clone(),
-        ..OutputOptions::default()
-    };
-    let (output, handle) = AudioOutput::open(&options, &sound, voicing)?;
+    let (mut output, handle) = AudioOutput::open(&args.output.options(), &sound, voicing)?;
     let info = output.info();
     eprintln!(
-        "playing {} on '{}' ({} Hz, {} channel(s), {}); Ctrl-C stops",
+        "playing {} on '{}' through {} ({} Hz, {} channel(s), {}, {}); Ctrl-C stops",
         session.description,
         info.device_name,
+        info.host,
         info.sample_rate,
         info.channels,
         info.buffer_description(),
+        output.priority(),
     );
     if let Some(recording) = &session.recording {
         recording
@@ -260,7 +284,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
                 }
                 return Err(fault.into());
             }
-            eprintln!("\raudio problem: {fault}");
+            eprintln!("\raudio: {fault}");
         }
         if !reported_latency && let Some(observed) = output.observed() {
             reported_latency = true;
@@ -314,6 +338,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     if let Some(observed) = output.observed() {
         println!("{observed}");
     }
+    println!("{}", output_summary(&output));
     if let Some(recording) = &mut session.recording {
         save_progress(recording, &handle)?;
     }

@@ -76,6 +76,7 @@ pub struct EngineStatus {
     dropped_clicks: AtomicU64,
     leaked: AtomicU64,
     buffers: AtomicU64,
+    skipped_frames: AtomicU64,
 }
 
 /// A consistent-enough copy of [`EngineStatus`] for display.
@@ -93,6 +94,8 @@ pub struct StatusSnapshot {
     pub leaked: u64,
     /// Buffers rendered so far: a heartbeat for watchdogs.
     pub buffers: u64,
+    /// Frames the output lost and the engine skipped to stay on the grid.
+    pub skipped_frames: u64,
 }
 
 impl EngineStatus {
@@ -126,6 +129,10 @@ impl EngineStatus {
         self.dropped_clicks.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn count_skipped(&self, frames: u64) {
+        self.skipped_frames.fetch_add(frames, Ordering::Relaxed);
+    }
+
     pub(crate) fn count_leak(&self) {
         self.leaked.fetch_add(1, Ordering::Relaxed);
     }
@@ -142,6 +149,7 @@ impl EngineStatus {
             dropped_events: self.dropped_events.load(Ordering::Relaxed),
             dropped_clicks: self.dropped_clicks.load(Ordering::Relaxed),
             leaked: self.leaked.load(Ordering::Relaxed),
+            skipped_frames: self.skipped_frames.load(Ordering::Relaxed),
         }
     }
 }

@@ -106,6 +106,8 @@ pub fn engine(config: EngineConfig, sound: ClickSound, voicing: Voicing) -> (Eng
         tempo_cursor: 0,
         feedback_cursor: 0,
         feedback_audible: true,
+        skip_scratch: vec![0.0; MAX_BLOCK].into_boxed_slice(),
+        skipping: false,
     };
     let handle = EngineHandle {
         config: EngineConfig {
@@ -145,6 +147,10 @@ pub struct Engine {
     tempo_cursor: usize,
     feedback_cursor: usize,
     feedback_audible: bool,
+    /// Mono scratch for [`Engine::skip`], allocated up front.
+    skip_scratch: Box<[f32]>,
+    /// True while skipping: steps pass unheard.
+    skipping: bool,
 }
 
 impl Engine {
@@ -163,6 +169,11 @@ impl Engine {
 
     pub fn is_playing(&self) -> bool {
         self.playing
+    }
+
+    /// True when no click is ringing: a moment where silence can be inserted unheard.
+    pub fn is_quiet(&self) -> bool {
+        self.mixer.active_voices() == 0
     }
 
     /// Renders interleaved samples for a file or a test: no playback time is known.
@@ -200,6 +211,26 @@ impl Engine {
             self.mixer.active_voices(),
             self.muted_by_user,
         );
+    }
+
+    /// Moves the session on by `frames` frames that will never be heard, as if they had
+    /// been played: the output lost them (an underrun, a stalled device), so the frames
+    /// rendered next must be the ones due now, on the original grid. Steps that fell in
+    /// the gap count and are reported as not audible; clicks already ringing move on.
+    pub fn skip(&mut self, frames: u64) {
+        self.skipping = true;
+        let mut left = frames;
+        let chunk_max = self.skip_scratch.len().max(1);
+        while left > 0 {
+            let chunk = usize::try_from(left).unwrap_or(usize::MAX).min(chunk_max);
+            self.schedule_steps(chunk, None);
+            if let Some(block) = self.skip_scratch.get_mut(..chunk) {
+                self.mixer.render(block, 1, chunk);
+            }
+            left -= chunk as u64;
+        }
+        self.skipping = false;
+        self.status.count_skipped(frames);
     }
 
     fn apply_commands(&mut self) {
@@ -377,7 +408,7 @@ impl Engine {
         while self.next_click < end {
             let offset = self.next_click.saturating_sub(block_start);
             self.advance_feedback(self.next_click);
-            let audible = self.feedback_audible && !self.muted_by_user;
+            let audible = self.feedback_audible && !self.muted_by_user && !self.skipping;
             let accented = self.accent.is_accented(self.next_step);
             if audible {
                 let samples = if accented {

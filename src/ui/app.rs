@@ -20,6 +20,7 @@ use super::plan_screen::{ClearanceForm, MorningForm, PlanForm, PlanScreen, plan_
 use super::records::{Data, Recording};
 use super::run_screen::{AfterRunForm, RunPanel, RunView, run_screen_ui, shortcuts};
 use super::settings_screen::{SettingsForm, settings_screen_ui};
+use crate::audio::HostChoice;
 use crate::coach::{Clearance, MorningCheck, Pain, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
 use crate::store::Store;
@@ -71,6 +72,10 @@ pub struct Preferences {
     pub accent_every: u32,
     pub visual_offset_ms: i32,
     pub device: Option<String>,
+    /// The sound system: "auto", "pipewire", "pulseaudio", "alsa" or "jack".
+    pub host: String,
+    /// A 5 ms buffer instead of 10 ms.
+    pub low_latency: bool,
 }
 
 impl Default for Preferences {
@@ -81,6 +86,8 @@ impl Default for Preferences {
             accent_every: 4,
             visual_offset_ms: 0,
             device: None,
+            host: "auto".to_owned(),
+            low_latency: false,
         }
     }
 }
@@ -104,6 +111,9 @@ impl Preferences {
     fn setup(&self, sound: &SoundSettings) -> Setup {
         Setup {
             device: self.device.clone(),
+            // A hand-edited name this build does not know falls back to auto.
+            host: self.host.parse().unwrap_or_default(),
+            low_latency: self.low_latency,
             spm: self.spm,
             sound: sound.sound.clone(),
             voicing: Voicing {
@@ -119,6 +129,8 @@ impl Preferences {
         self.spm = metronome.spm();
         self.visual_offset_ms = metronome.visual_offset_ms();
         self.device = metronome.device().map(str::to_owned);
+        self.host = metronome.host().to_string();
+        self.low_latency = metronome.low_latency();
     }
 }
 
@@ -143,6 +155,8 @@ pub enum Action {
     Preview(SoundChoice),
     SetVisualOffset(i32),
     ChooseDevice(Option<String>),
+    ChooseHost(HostChoice),
+    SetLowLatency(bool),
     RefreshDevices,
     Retry,
     DismissNotice,
@@ -608,6 +622,11 @@ impl CadenceApp {
             }
             Action::SetVisualOffset(ms) => self.metronome.set_visual_offset_ms(ms),
             Action::ChooseDevice(device) => self.metronome.set_device(device),
+            Action::ChooseHost(host) => {
+                self.metronome.set_host(host);
+                self.settings.devices = Some(self.metronome.devices());
+            }
+            Action::SetLowLatency(low) => self.metronome.set_low_latency(low),
             Action::RefreshDevices => self.settings.devices = Some(self.metronome.devices()),
             Action::Retry => self.metronome.retry(),
             Action::DismissNotice => self.metronome.dismiss_notice(),

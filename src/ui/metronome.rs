@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::{Opened, Output, OutputFactory};
-use crate::audio::{self, Observed, OutputInfo, OutputOptions};
+use crate::audio::{self, HostChoice, Observed, OutputInfo, OutputOptions};
 use crate::engine::{
     Accent, BuiltinSound, EngineEvent, EngineHandle, Program, Segment, SoundChoice, StatusSnapshot,
     TempoMap, Voicing,
@@ -29,6 +29,8 @@ const EARLY: Duration = Duration::from_millis(2);
 /// After Stop, check this often for the engine's final count.
 const STOP_POLL: Duration = Duration::from_millis(20);
 const STOP_WAIT: Duration = Duration::from_secs(1);
+/// After a run, how often to look whether the stream can be paused.
+const IDLE_CHECK: Duration = Duration::from_millis(250);
 /// A zero delay would mean "repaint continuously".
 const MIN_WAKE: Duration = Duration::from_millis(1);
 /// Preview: two clicks, the first accented when accents are on.
@@ -70,6 +72,8 @@ pub enum OutputKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
     pub device: Option<String>,
+    pub host: HostChoice,
+    pub low_latency: bool,
     pub spm: u32,
     pub sound: SoundChoice,
     pub voicing: Voicing,
@@ -97,6 +101,19 @@ struct Active {
     kind: OutputKind,
     /// The sound the engine holds (a preview may have replaced the chosen one).
     sound: SoundChoice,
+    /// The stream is paused while nothing plays, so an idle window costs no CPU.
+    paused: bool,
+}
+
+impl Active {
+    /// Resumes a paused stream before anything is sent to play: the first click then
+    /// comes within one buffer.
+    fn wake(&mut self) {
+        if self.paused {
+            self.output.set_paused(false);
+            self.paused = false;
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -277,8 +294,9 @@ impl Metronome {
         Self {
             outputs,
             options: OutputOptions {
+                host: setup.host,
                 device: setup.device,
-                ..OutputOptions::default()
+                ..OutputOptions::with_latency(setup.low_latency)
             },
             active: None,
             spm: setup.spm.clamp(MIN_SPM, MAX_SPM),
@@ -465,12 +483,34 @@ impl Metronome {
         }
         self.beat.advance(now, self.spm);
         self.watch(now);
+        self.pause_when_idle();
+    }
+
+    /// Once a run (or a preview, or a cue) has ended and its last click rung out, the
+    /// stream pauses until the next start.
+    fn pause_when_idle(&mut self) {
+        let Some(active) = &mut self.active else {
+            return;
+        };
+        let status = active.handle.status();
+        if !active.paused
+            && matches!(self.beat.playback, Playback::Stopped)
+            && !status.playing
+            && status.active_voices == 0
+        {
+            active.output.set_paused(true);
+            active.paused = true;
+        }
     }
 
     /// How long until the screen must be drawn again: the next flash edge while
     /// playing, `None` when stopped (no repaints at all).
     pub fn next_wake(&self, now: Instant) -> Option<Duration> {
         let run = match &self.beat.playback {
+            // Once more after the last click rang out, to pause the stream.
+            Playback::Stopped if self.active.as_ref().is_some_and(|a| !a.paused) => {
+                return Some(IDLE_CHECK);
+            }
             Playback::Stopped => return None,
             Playback::Stopping { .. } => return Some(STOP_POLL),
             Playback::Playing(run) => run,
@@ -540,12 +580,13 @@ impl Metronome {
             self.switch_to_silent(now);
         }
         self.load_chosen_sound();
-        let Some(active) = &self.active else {
+        let Some(active) = &mut self.active else {
             // Both failed; the problem says why.
             return;
         };
         // Leftovers from a preview or the last run.
         active.handle.events().for_each(drop);
+        active.wake();
         let program = planned
             .clone()
             .unwrap_or_else(|| Program::steady(f64::from(self.spm), None));
@@ -682,6 +723,7 @@ impl Metronome {
         };
         let click = audio::load_sound(choice, active.handle.config().sample_rate)
             .map_err(|error| error.to_string())?;
+        active.wake();
         let sent = active
             .handle
             .set_sound(click)
@@ -704,8 +746,45 @@ impl Metronome {
         self.switch_to_device(Instant::now());
     }
 
+    /// Switches to another sound system, carrying on the run if one is playing. The
+    /// device chosen on the old one means nothing on the new one: the default is used.
+    pub fn set_host(&mut self, host: HostChoice) {
+        if host == self.options.host {
+            return;
+        }
+        self.options.host = host;
+        self.options.device = None;
+        self.switch_to_device(Instant::now());
+    }
+
+    pub fn host(&self) -> HostChoice {
+        self.options.host
+    }
+
+    /// The 5 ms buffer instead of 10 ms; reopens the output.
+    pub fn set_low_latency(&mut self, low: bool) {
+        if low == self.low_latency() {
+            return;
+        }
+        self.options.buffer_frames = OutputOptions::with_latency(low).buffer_frames;
+        self.switch_to_device(Instant::now());
+    }
+
+    pub fn low_latency(&self) -> bool {
+        self.options.buffer_frames == OutputOptions::with_latency(true).buffer_frames
+    }
+
+    /// Whether the audio thread got real-time priority, once a device is open.
+    pub fn priority(&self) -> Option<String> {
+        self.active
+            .as_ref()
+            .and_then(|active| active.output.priority())
+    }
+
     pub fn devices(&self) -> Result<Vec<audio::DeviceInfo>, String> {
-        self.outputs.devices().map_err(|error| error.to_string())
+        self.outputs
+            .devices(self.options.host)
+            .map_err(|error| error.to_string())
     }
 
     pub fn dismiss_notice(&mut self) {
@@ -721,7 +800,7 @@ impl Metronome {
     }
 
     fn collect_faults(&mut self) {
-        let Some(active) = &self.active else {
+        let Some(active) = &mut self.active else {
             return;
         };
         for fault in active.output.take_faults() {
@@ -850,6 +929,7 @@ impl Metronome {
             handle,
             kind,
             sound,
+            paused: false,
         });
         let Some(previous) = previous else {
             return;

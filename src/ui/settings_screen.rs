@@ -11,7 +11,7 @@ use super::app::{Action, Preferences};
 use super::fields::{error_line_ui, parse_accent_every, parse_visual_offset};
 use super::metronome::{MAX_VISUAL_OFFSET_MS, Metronome, OutputKind};
 use super::run_screen::{sound_name, volume_ui};
-use crate::audio::DeviceInfo;
+use crate::audio::{self, DeviceInfo, HostChoice};
 use crate::engine::{Accent, BuiltinSound, SoundChoice};
 
 /// What the user is typing on this screen, with the message for each field.
@@ -71,6 +71,37 @@ fn output_section_ui(
     actions: &mut Vec<Action>,
 ) {
     ui.heading("Output");
+    ui.horizontal_wrapped(|ui| {
+        let host = metronome.host();
+        egui::ComboBox::from_label("Sound system")
+            .selected_text(host_label(host))
+            .show_ui(ui, |ui| {
+                let choices = std::iter::once(HostChoice::Auto).chain(
+                    audio::available_host_ids()
+                        .into_iter()
+                        .map(HostChoice::Named),
+                );
+                for choice in choices {
+                    if ui
+                        .selectable_label(host == choice, host_label(choice))
+                        .clicked()
+                    {
+                        actions.push(Action::ChooseHost(choice));
+                    }
+                }
+            });
+        let mut low = metronome.low_latency();
+        if ui
+            .checkbox(&mut low, "Low latency (5 ms buffer)")
+            .on_hover_text(
+                "Rate changes are heard sooner, but a busy computer is more likely to run \
+                 dry. The 10 ms default holds on a loaded laptop.",
+            )
+            .changed()
+        {
+            actions.push(Action::SetLowLatency(low));
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         let current = metronome.device();
         egui::ComboBox::from_label("Output device")
@@ -133,6 +164,12 @@ fn output_section_ui(
             ui.label("Device");
             ui.label(info.device_name.as_str());
             ui.end_row();
+            ui.label("Sound system");
+            ui.label(info.host.as_str());
+            ui.end_row();
+            ui.label("Audio thread");
+            ui.label(metronome.priority().unwrap_or_else(|| "not known".into()));
+            ui.end_row();
             ui.label("Format");
             ui.label(format!(
                 "{} Hz, {} channel(s), {}",
@@ -164,6 +201,14 @@ fn output_section_ui(
             }
             ui.end_row();
         });
+}
+
+/// "Automatic (PipeWire, then PulseAudio, then ALSA)", "pulseaudio", ...
+fn host_label(choice: HostChoice) -> String {
+    match choice {
+        HostChoice::Auto => "Automatic (PipeWire, then PulseAudio, then ALSA)".to_owned(),
+        named => named.to_string(),
+    }
 }
 
 fn sound_section_ui(

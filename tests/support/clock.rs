@@ -9,7 +9,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cadence_coach::audio::{
-    AudioError, BufferSetting, DeviceInfo, Observed, OutputInfo, OutputOptions, load_sound,
+    AudioError, BufferSetting, DeviceInfo, HostChoice, Observed, OutputInfo, OutputOptions,
+    load_sound,
 };
 use cadence_coach::engine::{BuiltinSound, EngineConfig, SoundChoice, Voicing, engine};
 use cadence_coach::ui::{Opened, Output, OutputFactory};
@@ -93,7 +94,7 @@ impl OutputFactory for ClockOutputs {
         ))
     }
 
-    fn devices(&self) -> Result<Vec<DeviceInfo>, AudioError> {
+    fn devices(&self, _host: HostChoice) -> Result<Vec<DeviceInfo>, AudioError> {
         if !self.shared.present.load(Ordering::SeqCst) {
             return Ok(Vec::new());
         }
@@ -154,6 +155,7 @@ impl ClockOutput {
         };
         let output = ClockOutput {
             info: OutputInfo {
+                host: "simulated".into(),
                 device_name: name.into(),
                 sample_rate,
                 channels: 2,
@@ -196,7 +198,7 @@ impl Output for ClockOutput {
         })
     }
 
-    fn take_faults(&self) -> Vec<String> {
+    fn take_faults(&mut self) -> Vec<String> {
         self.faults.try_iter().collect()
     }
 }
