@@ -5,9 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use cadence_coach::coach::{
-    ActivityKind, Exercise, Profile, RiskProfile, SessionRecord, Training,
-};
+use cadence_coach::coach::{ActivityKind, Exercise, Profile, RiskProfile, SessionRecord, Training};
 use cadence_coach::store::{DataDir, Store};
 
 fn fixture(name: &str) -> PathBuf {
@@ -21,7 +19,11 @@ fn the_first_training_file_and_older_profiles_and_runs_still_load() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(DataDir::at(dir.path()));
     fs::create_dir_all(store.sessions_dir::<SessionRecord>()).unwrap();
-    fs::copy(fixture("training-v1.ron"), store.document_path::<Training>()).unwrap();
+    fs::copy(
+        fixture("training-v1.ron"),
+        store.document_path::<Training>(),
+    )
+    .unwrap();
     fs::copy(fixture("profile-v1.ron"), store.document_path::<Profile>()).unwrap();
     fs::copy(
         fixture("session-v1.ron"),
