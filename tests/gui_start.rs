@@ -179,3 +179,26 @@ fn the_advice_page_lists_every_threshold_with_its_source_and_the_red_flags() {
         app.harness.get_by_label(&flag);
     }
 }
+
+#[test]
+fn the_warm_up_is_offered_before_a_planned_run_and_plays_its_cues() {
+    let mut app = App::start(|store| {
+        gui::save_profile(store, Baseline::typed(160.0).unwrap());
+        gui::save_plan_from_last_monday(store);
+    });
+    assert!(app.shows("Before the run (4 min 3 s, optional)"));
+    app.click("Play the warm-up cues");
+    // The routine plays through the engine as beeps, and is no run: nothing is recorded.
+    app.wait_for("the warm-up program", |app| {
+        app.metronome().engine_sound()
+            == Some(&cadence_coach::engine::SoundChoice::Builtin(
+                cadence_coach::engine::BuiltinSound::Beep,
+            ))
+            && app.metronome().status().is_some_and(|s| s.playing)
+    });
+    assert!(app.state().recording().is_none());
+    assert!(app.state().metronome().is_stopped());
+
+    app.click("Plan");
+    assert!(app.shows("Hip and knee exercise this week: 0 of 3 sessions of 10 minutes."));
+}

@@ -23,7 +23,9 @@ use super::plan_screen::{
 use super::records::{Data, Recording};
 use super::run_screen::{AfterRunForm, RunPanel, RunView, run_screen_ui, shortcuts};
 use super::settings_screen::{SettingsForm, settings_screen_ui};
-use super::start_screen::{GuideForm, GuideStep, StartScreen, missing, start_screen_ui};
+use super::start_screen::{
+    GuideForm, GuideStep, StartScreen, missing, start_screen_ui, training_week_ui, warmup_offer_ui,
+};
 use crate::coach::{Clearance, MorningCheck, Pain, Profile, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
 use crate::store::Store;
@@ -177,6 +179,8 @@ pub enum Action {
     Guide(GuideStep),
     /// The guide's profile answers go to the profile.
     SaveRisk,
+    /// Play the pre-run routine's cues.
+    Warmup,
 }
 
 pub struct CadenceApp {
@@ -715,6 +719,12 @@ impl CadenceApp {
                 self.guide.step = step;
             }
             Action::SaveRisk => self.save_risk(),
+            Action::Warmup => {
+                let program = crate::coach::warmup::Warmup::default().program();
+                if let Err(error) = self.metronome.play_warmup(&program) {
+                    self.tell([format!("The warm-up cues cannot play: {error}")]);
+                }
+            }
         }
     }
 
@@ -785,6 +795,13 @@ impl eframe::App for CadenceApp {
                 {
                     morning_ui(ui, &mut self.morning, run, today.date, &mut self.actions);
                 }
+                if self.metronome.is_stopped()
+                    && today
+                        .and_then(|today| today.session.as_ref())
+                        .is_some_and(|session| session.profile.is_some())
+                {
+                    warmup_offer_ui(ui, &mut self.actions);
+                }
                 run_screen_ui(
                     ui,
                     &self.metronome,
@@ -821,6 +838,7 @@ impl eframe::App for CadenceApp {
             ),
             Screen::Plan => {
                 if let Some(today) = today {
+                    training_week_ui(ui, &self.data.training, today.date);
                     plan_screen_ui(
                         ui,
                         PlanScreen {

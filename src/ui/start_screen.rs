@@ -10,7 +10,8 @@ use eframe::egui::{self, RichText};
 use super::app::Action;
 use super::baseline_screen::{BaselineForm, baseline_screen_ui};
 use super::plan_screen::{PlanForm, form_ui};
-use crate::coach::{Plan, Profile, RiskProfile, Sex};
+use crate::coach::warmup::Warmup;
+use crate::coach::{Plan, Profile, RiskProfile, Sex, Training};
 
 /// The steps, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -264,4 +265,39 @@ pub fn missing(profile: &Profile, plan: Option<&Plan>) -> Option<String> {
             baseline.spm
         ),
     })
+}
+
+/// Before a planned run: the warm-up, offered and skippable, timed by beeps.
+pub fn warmup_offer_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let warmup = Warmup::default();
+    let total = warmup.total_seconds();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "Before the run ({} min {} s, optional): leg swings, lunges, butt kicks, then {} \
+             wall sits of {} s. Beeps: two = next, three = hold, one = rest, four = done.",
+            total / 60,
+            total % 60,
+            warmup.holds,
+            warmup.hold_seconds
+        ));
+        if ui.button("Play the warm-up cues").clicked() {
+            actions.push(Action::Warmup);
+        }
+    });
+}
+
+/// The week's other load on the Plan screen: hip and knee exercise against the guidance,
+/// nudges to make it harder, and other training.
+pub fn training_week_ui(ui: &mut egui::Ui, training: &Training, today: time::Date) {
+    ui.label(training.strength_summary(today));
+    for nudge in training.progress_nudges(today) {
+        ui.label(nudge);
+    }
+    let week = crate::coach::IsoWeek::of(today);
+    let other = training.minutes_in(week);
+    if other > 0.0 {
+        ui.label(format!(
+            "Other training this week: {other:.0} min, counted in the weekly workload."
+        ));
+    }
 }
