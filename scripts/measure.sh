@@ -32,6 +32,8 @@ if [[ -z ${CADENCE_MEASURE_INSIDE:-} ]]; then
 fi
 
 data=$(mktemp -d)
+# A profile with the defaults, so the Run screen opens rather than the first-launch guide.
+printf '(version: 1, data: ())\n' >"$data/profile.ron"
 app=
 cleanup() {
   if [[ -n $app ]]; then

@@ -1,5 +1,7 @@
 //! The command line: one file per subcommand, each a thin layer over the library.
 
+mod activity;
+mod advice;
 mod args;
 mod baseline;
 mod check_in;
@@ -7,9 +9,13 @@ mod data;
 mod devices;
 mod history;
 mod log;
+mod pain;
 mod plan;
 mod play;
+mod profile;
 mod render;
+mod shoes;
+mod warmup;
 
 use std::path::PathBuf;
 
@@ -43,6 +49,12 @@ pub enum Command {
     CheckIn(check_in::CheckInArgs),
     History(history::HistoryArgs),
     Log(log::LogArgs),
+    Pain(pain::PainArgs),
+    Profile(profile::ProfileArgs),
+    Activity(activity::ActivityArgs),
+    Shoes(shoes::ShoesArgs),
+    Warmup(warmup::WarmupArgs),
+    Advice(advice::AdviceArgs),
 }
 
 /// Runs a parsed command line.
@@ -57,6 +69,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::CheckIn(args)) => check_in::run(args, cli.data_dir.as_deref()),
         Some(Command::History(args)) => history::run(args, cli.data_dir.as_deref()),
         Some(Command::Log(args)) => log::run(args, cli.data_dir.as_deref()),
+        Some(Command::Pain(args)) => pain::run(args, cli.data_dir.as_deref()),
+        Some(Command::Profile(args)) => profile::run(args, cli.data_dir.as_deref()),
+        Some(Command::Activity(args)) => activity::run(args, cli.data_dir.as_deref()),
+        Some(Command::Shoes(args)) => shoes::run(args, cli.data_dir.as_deref()),
+        Some(Command::Warmup(args)) => warmup::run(args, cli.data_dir.as_deref()),
+        Some(Command::Advice(args)) => advice::run(args),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

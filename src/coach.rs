@@ -16,8 +16,14 @@
 //! * [`record`]: what was logged about each run.
 //! * [`history`]: the log as a list, weekly minutes and a CSV export.
 //! * [`profile`]: the runner's baseline, chosen increase, sound and clearances.
+//! * [`risk`]: the runner's risk factors and the longer steps they call for.
+//! * [`activity`]: other training, hip and knee exercise, shoes, downhill running.
+//! * [`warmup`]: the pre-run routine (dynamic warm-up, wall-sit holds) as a timeline.
+//! * [`advice`]: every rule with its number and the sentence it comes from.
 //! * [`Thresholds`]: every number of the guidance, in one place.
 
+pub mod activity;
+pub mod advice;
 pub mod baseline;
 mod calendar;
 mod error;
@@ -26,11 +32,14 @@ pub mod plan;
 pub mod profile;
 pub mod progression;
 pub mod record;
+pub mod risk;
 pub mod session;
 pub mod target;
 mod thresholds;
+pub mod warmup;
 pub mod workload;
 
+pub use activity::{Activity, ActivityKind, Exercise, ExerciseSets, Shoe, Training};
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
@@ -42,6 +51,7 @@ pub use progression::{
 pub use record::{
     Clearance, Morning, MorningCheck, Pain, PlayedRates, RunLog, SessionRecord, Treadmill,
 };
+pub use risk::{RiskFactor, RiskProfile, Sex};
 pub use session::{FeedbackDuty, SessionProfile, SessionTimes};
 pub use target::{Increase, Target};
 pub use thresholds::Thresholds;

@@ -8,7 +8,8 @@
 //!   flash timing, planned programs, cues), free of egui so that it can be tested
 //!   without a window. `records` holds the runner's data from the [`Store`] and the run
 //!   being recorded, also free of egui.
-//! * One file per screen: Run, Baseline, Plan, History, Settings.
+//! * One file per screen: Run, Baseline, Plan, History, Settings, the guided start
+//!   (first launch) and About the advice.
 //! * The sound card is reached through an [`OutputFactory`], so tests and tools can put
 //!   a real engine behind a simulated device (see `tests/support/clock.rs`); time is
 //!   read through a [`Clock`], so tests can move a [`ManualClock`] instead of waiting.
@@ -17,6 +18,7 @@
 //! only sends commands and reads events. Repaints happen on input, or at the next flash
 //! edge while playing (`request_repaint_after`); a stopped app does not repaint at all.
 
+mod advice_screen;
 pub mod app;
 mod baseline_screen;
 pub mod clock;
@@ -27,6 +29,7 @@ mod plan_screen;
 mod records;
 mod run_screen;
 mod settings_screen;
+mod start_screen;
 
 use std::path::Path;
 

@@ -9,7 +9,7 @@ use anyhow::Context;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::args::UsageError;
-use crate::coach::{Plan, Profile, RunLog, SessionRecord};
+use crate::coach::{Plan, Profile, RunLog, SessionRecord, Training};
 use crate::store::{DataDir, Notice, Store};
 
 pub fn open_store(data_dir: Option<&Path>) -> anyhow::Result<Store> {
@@ -29,6 +29,15 @@ pub fn load_profile(store: &Store) -> anyhow::Result<Profile> {
     let loaded = store
         .load_or_default::<Profile>()
         .context("reading your profile")?;
+    report(&loaded.notices);
+    Ok(loaded.value)
+}
+
+/// Other training and shoes, or none before any is logged.
+pub fn load_training(store: &Store) -> anyhow::Result<Training> {
+    let loaded = store
+        .load_or_default::<Training>()
+        .context("reading your training")?;
     report(&loaded.notices);
     Ok(loaded.value)
 }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::data;
-use crate::coach::history;
+use crate::coach::{Activity, SessionRecord, history, workload};
 use crate::store::atomic;
 
 /// List your runs with the weekly running time and workload warnings.
@@ -35,6 +35,30 @@ pub fn run(args: HistoryArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         print!("{}", history::to_csv(&log.records));
     } else {
         print!("{}", history::text(&log.records));
+        let training = data::load_training(&store)?;
+        print!("{}", other_training(&log.records, &training.activities));
     }
     Ok(())
+}
+
+/// The weeks with other training, their whole workload, and its spikes.
+fn other_training(records: &[SessionRecord], activities: &[Activity]) -> String {
+    if activities.is_empty() {
+        return String::new();
+    }
+    let loads = workload::weekly_loads_with(records, activities);
+    let mut out = String::from("\nWith other training (strength, cycling, hiking, other sport):\n");
+    for load in loads.iter().filter(|load| load.other_minutes > 0.0) {
+        out.push_str(&format!(
+            "{}  {:>4.0} min running + {:>4.0} min other = {:>4.0} min\n",
+            load.week,
+            load.minutes,
+            load.other_minutes,
+            load.load_minutes()
+        ));
+    }
+    for warning in workload::workload_warnings(&loads) {
+        out.push_str(&format!("{warning}\n"));
+    }
+    out
 }

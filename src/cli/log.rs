@@ -11,7 +11,7 @@ use super::args::{UsageError, parse_minutes, parse_spm};
 use super::data;
 use super::plan::parse_date;
 use super::play::{RunReportArgs, apply_report, check_note};
-use crate::coach::{Plan, PlayedRates, SessionRecord};
+use crate::coach::{Plan, PlayedRates, SessionRecord, activity::decline_warning, workload};
 use crate::store;
 
 /// Log a run you did without the app playing it.
@@ -95,7 +95,15 @@ pub fn run(args: LogArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let plan = store.load::<Plan>().context("reading the plan")?;
     data::report(&plan.notices);
     if let Some(plan) = plan.value {
-        println!("{}", plan.after_run(&log, &record).message);
+        println!("{}", plan.after_run_on(&log, &record, now.date()).message);
+    }
+    if let Some(warning) = decline_warning(&record) {
+        println!("{warning}");
+    }
+    let training = data::load_training(&store)?;
+    if let Some(warning) = workload::this_week_with(&log.records, &training.activities, now.date())
+    {
+        println!("{warning}");
     }
     Ok(())
 }

@@ -37,12 +37,13 @@ pub enum PlanCommand {
 
 #[derive(Args, Debug)]
 pub struct NewPlanArgs {
-    /// Your natural step rate (see `cadence-coach baseline`), 120-220 spm.
+    /// Your natural step rate, 120-220 spm (default: the one saved with `cadence-coach
+    /// baseline --save`).
     #[arg(long, allow_negative_numbers = true)]
-    pub baseline: f64,
-    /// Final increase over the baseline, 5-10 percent.
+    pub baseline: Option<f64>,
+    /// Final increase over the baseline, 5-10 percent (default: the one saved).
     #[arg(long, allow_negative_numbers = true)]
-    pub increase: f64,
+    pub increase: Option<f64>,
     /// Number of weeks, 2-16.
     #[arg(long, allow_negative_numbers = true)]
     pub weeks: u8,
@@ -64,13 +65,40 @@ pub fn run(args: PlanArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     match args.command {
         PlanCommand::New(new) => {
             let usage = |error: crate::coach::CoachError| UsageError(error.to_string());
-            let baseline = Baseline::typed(new.baseline).map_err(usage)?;
-            let increase = Increase::new(new.increase).map_err(usage)?;
+            let profile = data::load_profile(&store)?;
+            let baseline = match new.baseline {
+                Some(spm) => Baseline::typed(spm).map_err(usage)?,
+                None => {
+                    let saved = profile.baseline.clone().ok_or_else(|| {
+                        UsageError(
+                            "there is no saved baseline: count one with `cadence-coach \
+                             baseline --count N --save` (or give --baseline)"
+                                .into(),
+                        )
+                    })?;
+                    println!("Using your saved baseline of {} spm.", saved.spm);
+                    saved
+                }
+            };
+            let increase = match new.increase {
+                Some(percent) => Increase::new(percent).map_err(usage)?,
+                None => {
+                    println!("Using your saved increase of {}.", profile.increase);
+                    profile.increase
+                }
+            };
             let start = new.start.unwrap_or_else(data::today);
             let plan = Plan::new(baseline, increase, new.weeks, new.runs_per_week, start)
                 .map_err(usage)?;
             data::report(&store.save(&plan).context("saving the plan")?);
-            println!("{}", plan.table());
+            let log = data::load_log(&store, &profile)?;
+            println!("{}", plan.progress(&log, data::today()).table());
+            if let Some(reason) = profile.risk.longer_step_reason() {
+                println!(
+                    "Each step lasts {} weeks: {reason} (`cadence-coach profile` shows why).",
+                    profile.risk.weeks_per_step()
+                );
+            }
             println!("saved to {}", store.document_path::<Plan>().display());
         }
         PlanCommand::Import { file } => {

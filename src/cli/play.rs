@@ -18,7 +18,8 @@ use super::args::{
 use super::data;
 use crate::audio::{self, AudioOutput};
 use crate::coach::{
-    Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill, workload,
+    Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill,
+    activity::decline_warning, workload,
 };
 use crate::engine::{EngineEvent, EngineHandle, Program};
 use crate::store::{SAVE_RUNNING_EVERY, Store, random_id_bits};
@@ -76,6 +77,10 @@ pub struct RunReportArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = parse_speed)]
     pub treadmill_kmh: Option<f64>,
 
+    /// The run was mostly downhill (outdoors).
+    #[arg(long)]
+    pub downhill: bool,
+
     /// Treadmill incline in percent (-10 to 40; needs --treadmill-kmh).
     #[arg(long, allow_negative_numbers = true, value_parser = parse_incline, requires = "treadmill_kmh")]
     pub incline: Option<f64>,
@@ -88,6 +93,7 @@ impl RunReportArgs {
             || self.limp
             || self.note.is_some()
             || self.treadmill_kmh.is_some()
+            || self.downhill
     }
 }
 
@@ -179,8 +185,9 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let free = if args.plan {
         None
     } else {
-        let target = args.tempo.target()?;
-        let warmup = args.tempo.warmup_minutes.unwrap_or(0.0);
+        let tempo = with_saved_baseline(&args.tempo, data_dir)?;
+        let target = tempo.target()?;
+        let warmup = tempo.warmup_minutes.unwrap_or(0.0);
         let program = program(target, target.baseline, warmup, args.minutes)?;
         Some((target, warmup, program))
     };
@@ -366,11 +373,46 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
                 plan.after_run(&recording.log, &recording.record).message
             );
         }
-        if let Some(warning) = workload::this_week(&recording.log.records, data::today()) {
+        if let Some(warning) = decline_warning(&recording.record) {
+            println!("{warning}");
+        }
+        let training = data::load_training(&recording.store)?;
+        if let Some(warning) =
+            workload::this_week_with(&recording.log.records, &training.activities, data::today())
+        {
             println!("{warning}");
         }
     }
     Ok(())
+}
+
+/// The flags, or without --spm and --baseline the baseline and increase saved in the
+/// profile (said on stderr), or a usage error naming the command that saves them.
+fn with_saved_baseline(tempo: &TempoArgs, data_dir: Option<&Path>) -> anyhow::Result<TempoArgs> {
+    if tempo.spm.is_some() || tempo.baseline.is_some() {
+        return Ok(tempo.clone());
+    }
+    let saved = data::open_store(data_dir)
+        .and_then(|store| data::load_profile(&store))
+        .ok()
+        .and_then(|profile| Some((profile.baseline.clone()?, profile.increase)));
+    let Some((baseline, increase)) = saved else {
+        return Err(UsageError(
+            "say how fast to step: give --spm, or --baseline (with --increase), or save \
+             your baseline first with `cadence-coach baseline --count N --save`"
+                .into(),
+        )
+        .into());
+    };
+    eprintln!(
+        "Using your saved baseline of {} spm and increase of {increase}.",
+        baseline.spm
+    );
+    Ok(TempoArgs {
+        baseline: Some(f64::from(baseline.spm)),
+        increase: Some(increase.percent()),
+        ..tempo.clone()
+    })
 }
 
 /// Today's planned session, or a usage error saying why there is none.
@@ -496,6 +538,7 @@ pub(super) fn apply_report(
         speed_kmh,
         incline_percent: report.incline.unwrap_or(0.0),
     });
+    record.downhill = report.downhill;
 }
 
 pub(super) fn check_note(note: &str) -> Result<(), UsageError> {

@@ -312,7 +312,31 @@ impl Plan {
     /// the run's day (a step back or a stop), else the one its step would get the next
     /// day if that morning is not worse, else where the step stands.
     pub fn after_run(&self, log: &RunLog, run: &SessionRecord) -> AfterRun {
+        self.after_run_on(log, run, run.date())
+    }
+
+    /// [`Plan::after_run`] for a run logged on `today`, which may be days after the run:
+    /// the morning after is then spoken of in the past, and the morning check is asked
+    /// for only while it is still to come (or due this morning).
+    pub fn after_run_on(&self, log: &RunLog, run: &SessionRecord, today: Date) -> AfterRun {
         let day = run.date();
+        let days_since = days_between(day, today);
+        let (if_morning, morning_check) = match days_since {
+            ..=0 => (
+                "If tomorrow morning the knee is no worse than usual",
+                " Log the morning check tomorrow.",
+            ),
+            1 => (
+                "If this morning the knee is no worse than usual",
+                " Log this morning's check.",
+            ),
+            _ => ("If the morning after it was no worse than usual", ""),
+        };
+        let morning_check = if run.morning.is_some() {
+            ""
+        } else {
+            morning_check
+        };
         let on_day = |progress: &Progress, date: Date| {
             progress
                 .decisions
@@ -331,10 +355,7 @@ impl Plan {
         }
         let tomorrow = add_days(day, 1);
         if let Some(decision) = on_day(&self.progress(log, tomorrow), tomorrow) {
-            let message = format!(
-                "If tomorrow morning the knee is no worse than usual: {}",
-                decision.message()
-            );
+            let message = format!("{if_morning}: {}", decision.message());
             return AfterRun {
                 decision: Some(decision),
                 provisional: true,
@@ -356,7 +377,7 @@ impl Plan {
                 "within the safe range".into()
             };
             format!(
-                "Run {} of {needed} at {target}: {verdict}. Log the morning check tomorrow.",
+                "Run {} of {needed} at {target}: {verdict}.{morning_check}",
                 progress.runs_at_level.min(needed)
             )
         };

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::Baseline;
 use super::error::{CoachError, check_f64, check_int, check_len, check_text};
 use super::record::{Clearance, RunLog, SessionRecord};
+use super::risk::RiskProfile;
 use super::target::{Increase, Target};
 use crate::engine::{Accent, SoundChoice};
 
@@ -65,6 +66,9 @@ pub struct Profile {
     pub sound: SoundSettings,
     /// A physiotherapist or sports physician cleared the knee after swelling.
     pub clearances: Vec<Clearance>,
+    /// Prior knee pain, sex, early specialization, other training changes: see
+    /// [`risk`](super::risk). Files from before it load with nothing answered.
+    pub risk: RiskProfile,
 }
 
 impl Default for Profile {
@@ -74,6 +78,7 @@ impl Default for Profile {
             increase: Increase::FIVE,
             sound: SoundSettings::default(),
             clearances: Vec::new(),
+            risk: RiskProfile::default(),
         }
     }
 }
@@ -91,6 +96,7 @@ impl Profile {
         RunLog {
             records,
             clearances: self.clearances.clone(),
+            risk: self.risk,
         }
     }
 

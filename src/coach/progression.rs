@@ -14,6 +14,9 @@
 //!   morning): no further step up until a clinician's [`Clearance`] is logged. Danger
 //!   signs still step back while stopped.
 //! * A **weekly trend** compares each plan week's pain with the week before.
+//! * **Longer steps** with personal risk factors ([`RiskProfile`]): a step that went
+//!   well is held for [`Thresholds::risk_weeks_per_step`] plan weeks in all before the
+//!   rate rises, with the reason in the week table.
 //!
 //! ## When a step is evaluated
 //!
@@ -37,6 +40,7 @@ use super::calendar::{self, add_days, iso_date};
 use super::error::{CoachError, check_int, check_len, check_text};
 use super::plan::{FeedbackLevel, Plan, WeekRow, WeekStatus, render_table};
 use super::record::{Clearance, Morning, RunLog, SessionRecord};
+use super::risk::RiskProfile;
 use super::target::Target;
 use super::thresholds::Thresholds;
 
@@ -327,6 +331,8 @@ pub(crate) fn replay(plan: &Plan, log: &RunLog, today: Date) -> Progress {
     let mut state = Replay {
         plan,
         clearances: &log.clearances,
+        risk: log.risk,
+        evaluations_at_level: 0,
         level: 1,
         step_runs: Vec::new(),
         worse_mornings: Vec::new(),
@@ -351,6 +357,9 @@ pub(crate) fn replay(plan: &Plan, log: &RunLog, today: Date) -> Progress {
 struct Replay<'a> {
     plan: &'a Plan,
     clearances: &'a [Clearance],
+    risk: RiskProfile,
+    /// Evaluations of the current level so far (each a plan week of it).
+    evaluations_at_level: u8,
     level: u8,
     /// Runs counted toward the current step since it (re)started.
     step_runs: Vec<&'a SessionRecord>,
@@ -398,6 +407,7 @@ impl<'a> Replay<'a> {
     fn evaluate(&mut self, day: Date) {
         let t = Thresholds::GUIDANCE;
         let here = self.target(self.level);
+        self.evaluations_at_level = self.evaluations_at_level.saturating_add(1);
         let mut causes = Vec::new();
         let mut hurt: Option<&SessionRecord> = None;
         for &run in &self.step_runs {
@@ -461,6 +471,10 @@ impl<'a> Replay<'a> {
                 here.spm,
                 causes.join(", and ")
             );
+            self.decide(day, Action::Hold, self.level, reason);
+            return;
+        }
+        if let Some(reason) = longer_step(&self.risk, here.spm, self.evaluations_at_level) {
             self.decide(day, Action::Hold, self.level, reason);
             return;
         }
@@ -547,6 +561,7 @@ impl<'a> Replay<'a> {
         self.level = to;
         self.adjusted = true;
         self.complete = false;
+        self.evaluations_at_level = 0;
         self.step_runs.clear();
         self.worse_mornings.clear();
         let (reason, see_clinician) = if self.target(to).spm < self.target(from).spm {
@@ -605,6 +620,7 @@ impl<'a> Replay<'a> {
         };
         let day = clearance.date;
         self.stopped = None;
+        self.evaluations_at_level = 0;
         self.step_runs.clear();
         self.worse_mornings.clear();
         let reason = format!(
@@ -632,6 +648,9 @@ impl<'a> Replay<'a> {
     /// Records a decision that moves (or keeps) the level at `to`.
     fn decide(&mut self, day: Date, action: Action, to: u8, reason: String) {
         let decision = self.decision(day, action, self.level, to, reason);
+        if to != self.level {
+            self.evaluations_at_level = 0;
+        }
         self.level = to;
         self.decisions.push(decision);
     }
@@ -660,6 +679,20 @@ impl<'a> Replay<'a> {
             latest_trend,
         }
     }
+}
+
+/// The hold that makes a step last longer with risk factors, after `weeks_done` weeks
+/// of it went well: "Holding 164 spm for a second week: knee pain before makes a
+/// recurrence likely (50-80% of runners have one), so each step gets longer."
+fn longer_step(risk: &RiskProfile, spm: u16, weeks_done: u8) -> Option<String> {
+    if weeks_done >= risk.weeks_per_step() {
+        return None;
+    }
+    let why = risk.longer_step_reason()?;
+    Some(format!(
+        "Holding {spm} spm for {}: {why}.",
+        RiskProfile::week_ordinal(weeks_done.saturating_add(1))
+    ))
 }
 
 /// "Tuesday's run hurt 5/10 afterwards".
@@ -717,12 +750,10 @@ fn count_word(count: usize) -> String {
 /// The table's rows: weeks up to today as they went, then the projection.
 fn week_rows(state: &Replay<'_>, today: Date) -> (Vec<WeekRow>, Option<WeeklyTrend>) {
     let plan = state.plan;
-    let plan_weeks = u32::from(plan.weeks());
     let Some(today_week) = plan.week_of(today) else {
-        // Not started: the plan as planned.
-        let rows = (1..=plan.top_level())
-            .map(|level| planned_row(plan, u32::from(level), level, false))
-            .collect();
+        // Not started: the plan as planned, each step as long as the risk policy says.
+        let mut rows = Vec::new();
+        project(state, 1, 1, 0, false, &mut rows);
         return (rows, None);
     };
     let first_week = today_week.saturating_sub(Progress::MAX_ROWS - 1).max(1);
@@ -796,29 +827,73 @@ fn week_rows(state: &Replay<'_>, today: Date) -> (Vec<WeekRow>, Option<WeeklyTre
 
     // The weeks to come, if every step goes well from here.
     let this_week_level = rows.last().map_or(state.level, |row| row.level);
-    let top = plan.top_level();
-    // A step up decided this week starts next week; otherwise this week finishes the
-    // current step and next week climbs.
+    let decided_this_week = rows
+        .last()
+        .is_some_and(|row| row.status != WeekStatus::Current);
     let holding = state.stopped.is_some() || state.complete;
-    let mut projected = if holding || this_week_level != state.level {
-        state.level
+    // Weeks of the current level already over (a decision this week ends this one).
+    let weeks_done = if this_week_level != state.level {
+        0
+    } else if decided_this_week {
+        // At least this week, even after a decision that started the step afresh.
+        state.evaluations_at_level.max(1)
     } else {
-        state.level.saturating_add(1).min(top)
+        state.evaluations_at_level.saturating_add(1)
     };
-    let mut week = today_week.saturating_add(1);
-    let mut last_level = this_week_level;
-    while week <= plan_weeks || !(holding || last_level >= top) {
-        if rows.len() >= Progress::MAX_ROWS as usize * 2 {
+    project(
+        state,
+        today_week.saturating_add(1),
+        state.level,
+        weeks_done,
+        holding,
+        &mut rows,
+    );
+    (rows, latest_trend)
+}
+
+/// Appends the planned weeks from `week` on: `level` for the rest of its step (its
+/// first `weeks_done` weeks are over), then each higher level for a full step, up to the
+/// end of the plan, or just to its last planned week when `holding`.
+fn project(
+    state: &Replay<'_>,
+    mut week: u32,
+    mut level: u8,
+    mut weeks_done: u8,
+    holding: bool,
+    rows: &mut Vec<WeekRow>,
+) {
+    let plan = state.plan;
+    let top = plan.top_level();
+    let per_step = state.risk.weeks_per_step();
+    if !holding && weeks_done >= per_step {
+        level = level.saturating_add(1).min(top);
+        weeks_done = 0;
+        if state.level >= top && level >= top {
+            // Past the top with nothing left to climb.
+            weeks_done = per_step;
+        }
+    }
+    loop {
+        let past_plan = week > u32::from(plan.weeks());
+        let climbed = level >= top && weeks_done >= per_step;
+        if (past_plan && (holding || climbed)) || rows.len() >= Progress::MAX_ROWS as usize * 2 {
             break;
         }
-        rows.push(planned_row(plan, week, projected, state.complete));
-        last_level = projected;
-        if !holding {
-            projected = projected.saturating_add(1).min(top);
+        let mut row = planned_row(plan, week, level, state.complete);
+        if !holding
+            && weeks_done > 0
+            && let Some(reason) = longer_step(&state.risk, row.target.spm, weeks_done)
+        {
+            row.reason = reason;
         }
+        rows.push(row);
         week = week.saturating_add(1);
+        weeks_done = weeks_done.saturating_add(1);
+        if !holding && weeks_done >= per_step && level < top {
+            level += 1;
+            weeks_done = 0;
+        }
     }
-    (rows, latest_trend)
 }
 
 /// A week still to come at `level`.

@@ -13,6 +13,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::calendar::{check_date, check_timestamp, iso_date};
 use super::error::{CoachError, check_f64, check_int, check_len, check_text};
+use super::risk::RiskProfile;
 use super::session::{MAX_SESSION_SPM, MIN_SESSION_SPM, SessionProfile};
 
 /// The rates the engine actually played, in spm (fractional rates are possible).
@@ -116,6 +117,9 @@ pub struct SessionRecord {
     pub note: String,
     #[serde(default)]
     pub treadmill: Option<Treadmill>,
+    /// The runner marked the run as mostly downhill (outdoors).
+    #[serde(default)]
+    pub downhill: bool,
 }
 
 impl SessionRecord {
@@ -150,6 +154,7 @@ impl SessionRecord {
             morning: None,
             note: String::new(),
             treadmill: None,
+            downhill: false,
         }
     }
 
@@ -335,6 +340,9 @@ pub struct RunLog {
     pub records: Vec<SessionRecord>,
     #[serde(default)]
     pub clearances: Vec<Clearance>,
+    /// The runner's risk factors: with any, each plan step lasts longer.
+    #[serde(default)]
+    pub risk: RiskProfile,
 }
 
 impl RunLog {
@@ -346,6 +354,7 @@ impl RunLog {
         Self {
             records,
             clearances: Vec::new(),
+            risk: RiskProfile::default(),
         }
     }
 

@@ -1,8 +1,9 @@
 //! Every number the coaching guidance gives, in one place, so a physiotherapist reviewing
 //! the app can check them against the sources without reading the rules.
 
-/// The numbers behind the coaching rules.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The numbers behind the coaching rules. Serialize lists the fields by name, so the
+/// advice page ([`advice`](super::advice)) can show every one with its source.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Thresholds {
     /// Lowest running step rate accepted as a measurement, in spm.
     pub min_running_spm: f64,
@@ -30,6 +31,34 @@ pub struct Thresholds {
     pub step_back_fewer_runs: u8,
     /// After a step back: how much shorter the held part of each run is, in percent.
     pub step_back_shorter_percent: u8,
+    /// With one or more personal risk factors (see [`risk`](super::risk)), each plan
+    /// step lasts this many weeks instead of one.
+    pub risk_weeks_per_step: u8,
+    /// How a minute of other training (strength, cycling, hiking, other sport) counts in
+    /// the weekly workload, in percent of a minute of running. Minute for minute: the
+    /// guidance names a new strength routine or cycling to work as workload spikes in
+    /// their own right, and gives no lighter weight for them.
+    pub other_activity_load_percent: f64,
+    /// The downhill slope (percent) the knee-loading figure below was measured on.
+    pub decline_studied_percent: f64,
+    /// How much more the knee is loaded on that decline, in percent (about).
+    pub decline_knee_load_percent: f64,
+    /// Fewest wall-sit holds before a run.
+    pub wall_sit_min_holds: u8,
+    /// Most wall-sit holds before a run.
+    pub wall_sit_max_holds: u8,
+    /// Shortest wall-sit hold, in seconds.
+    pub wall_sit_min_seconds: u16,
+    /// Longest wall-sit hold, in seconds.
+    pub wall_sit_max_seconds: u16,
+    /// Hip and knee exercise sessions per week.
+    pub strength_sessions_per_week: u8,
+    /// Minutes of one such session.
+    pub strength_session_minutes: u8,
+    /// Weeks at the same exercise level after which the app suggests a harder one.
+    pub strength_same_level_weeks: u8,
+    /// A pair of shoes this many km old is worn out (400 miles).
+    pub shoe_worn_km: f64,
 }
 
 impl Thresholds {
@@ -47,6 +76,18 @@ impl Thresholds {
         workload_spike_percent: 10.0,
         step_back_fewer_runs: 1,
         step_back_shorter_percent: 25,
+        risk_weeks_per_step: 2,
+        other_activity_load_percent: 100.0,
+        decline_studied_percent: 5.0,
+        decline_knee_load_percent: 40.0,
+        wall_sit_min_holds: 3,
+        wall_sit_max_holds: 5,
+        wall_sit_min_seconds: 30,
+        wall_sit_max_seconds: 45,
+        strength_sessions_per_week: 3,
+        strength_session_minutes: 10,
+        strength_same_level_weeks: 3,
+        shoe_worn_km: 640.0,
     };
 
     /// Pain that makes the step repeat instead of progress: above safe, below danger.

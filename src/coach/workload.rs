@@ -5,12 +5,17 @@
 //! any plan count too. A run belongs to the week of its date in the runner's time zone
 //! at the time. A week more than 10% above the week before is a workload spike; a week
 //! after a week without running is not compared (there is nothing to be 10% above).
+//!
+//! Other training (strength, cycling, hiking, other sport) counts too, minute for minute
+//! ([`Thresholds::other_activity_load_percent`]): a spike "could be a new strength
+//! routine, too much downhill running, or even starting to bike to work every day".
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Weekday};
 
+use super::activity::Activity;
 use super::calendar::{add_days, iso_date};
 use super::record::SessionRecord;
 use super::thresholds::Thresholds;
@@ -51,6 +56,17 @@ pub struct WeeklyLoad {
     /// Minutes of clicks played (the engine's running time).
     pub minutes: f64,
     pub runs: u32,
+    /// Minutes of other training (strength, cycling, hiking, other sport).
+    #[serde(default)]
+    pub other_minutes: f64,
+}
+
+impl WeeklyLoad {
+    /// The week's workload in running minutes: runs plus other training at
+    /// [`Thresholds::other_activity_load_percent`].
+    pub fn load_minutes(&self) -> f64 {
+        self.minutes + self.other_minutes * Thresholds::GUIDANCE.other_activity_load_percent / 100.0
+    }
 }
 
 /// A week with more running than the week before allows.
@@ -61,12 +77,29 @@ pub struct WorkloadWarning {
     pub previous_minutes: f64,
     /// How far above the week before, in percent.
     pub percent_above: f64,
+    /// Of `minutes`, the minutes of other training (strength, cycling, ...).
+    #[serde(default)]
+    pub other_minutes: f64,
 }
 
 impl fmt::Display for WorkloadWarning {
     /// "Week 2026-W20: 105 min of running is 31% more than the 80 min of the week
     /// before; keep each week within 10% of the one before."
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.other_minutes > 0.0 {
+            return write!(
+                f,
+                "Week {}: {:.0} min of running and other training ({:.0} min of it not \
+                 running) is {:.0}% more than the {:.0} min of the week before; keep each \
+                 week within {}% of the one before, counting everything.",
+                self.week,
+                self.minutes,
+                self.other_minutes,
+                self.percent_above,
+                self.previous_minutes,
+                Thresholds::GUIDANCE.workload_spike_percent
+            );
+        }
         write!(
             f,
             "Week {}: {:.0} min of running is {:.0}% more than the {:.0} min of the week \
@@ -86,12 +119,21 @@ pub const MAX_WEEKS: usize = 520;
 /// Minutes run in each ISO week, from the week of the first run to the week of the last
 /// (weeks without running included, with 0 minutes), at most the last [`MAX_WEEKS`].
 pub fn weekly_loads(records: &[SessionRecord]) -> Vec<WeeklyLoad> {
-    let Some(last) = records.iter().map(SessionRecord::date).max() else {
+    weekly_loads_with(records, &[])
+}
+
+/// [`weekly_loads`] with other training counted in each week's `other_minutes`.
+pub fn weekly_loads_with(records: &[SessionRecord], activities: &[Activity]) -> Vec<WeeklyLoad> {
+    let dates = || {
+        records
+            .iter()
+            .map(SessionRecord::date)
+            .chain(activities.iter().map(|a| a.date))
+    };
+    let Some(last) = dates().max() else {
         return Vec::new();
     };
-    let first = records
-        .iter()
-        .map(SessionRecord::date)
+    let first = dates()
         .min()
         .unwrap_or(last)
         .max(add_days(last, -7 * (MAX_WEEKS as i64 - 1)));
@@ -104,6 +146,7 @@ pub fn weekly_loads(records: &[SessionRecord]) -> Vec<WeeklyLoad> {
             monday,
             minutes: 0.0,
             runs: 0,
+            other_minutes: 0.0,
         });
         let next = add_days(monday, 7);
         if next == monday {
@@ -124,23 +167,35 @@ pub fn weekly_loads(records: &[SessionRecord]) -> Vec<WeeklyLoad> {
             load.runs += 1;
         }
     }
+    for activity in activities {
+        let days = (activity.date - first_monday).whole_days();
+        if let Some(load) = usize::try_from(days / 7)
+            .ok()
+            .filter(|_| days >= 0)
+            .and_then(|index| loads.get_mut(index))
+        {
+            load.other_minutes += activity.minutes;
+        }
+    }
     loads
 }
 
 /// The spike between two weeks, if `current` is too far above `previous`.
 pub fn spike(previous: &WeeklyLoad, current: &WeeklyLoad) -> Option<WorkloadWarning> {
-    if previous.minutes <= 0.0 {
+    let (before, now) = (previous.load_minutes(), current.load_minutes());
+    if before <= 0.0 {
         return None;
     }
     let limit = Thresholds::GUIDANCE.workload_spike_percent;
     // Compared as a product so that exactly 10% more is not a spike by a rounding error.
-    let spiked = current.minutes * 100.0 > previous.minutes * (100.0 + limit);
-    let percent_above = (current.minutes / previous.minutes - 1.0) * 100.0;
+    let spiked = now * 100.0 > before * (100.0 + limit);
+    let percent_above = (now / before - 1.0) * 100.0;
     spiked.then_some(WorkloadWarning {
         week: current.week,
-        minutes: current.minutes,
-        previous_minutes: previous.minutes,
+        minutes: now,
+        previous_minutes: before,
         percent_above,
+        other_minutes: current.other_minutes,
     })
 }
 
@@ -155,6 +210,15 @@ pub fn workload_warnings(loads: &[WeeklyLoad]) -> Vec<WorkloadWarning> {
 /// The spike, if any, of the week containing `today` so far against the week before:
 /// a warning before the week is over, while the runner can still hold back.
 pub fn this_week(records: &[SessionRecord], today: Date) -> Option<WorkloadWarning> {
+    this_week_with(records, &[], today)
+}
+
+/// [`this_week`] with other training counted.
+pub fn this_week_with(
+    records: &[SessionRecord],
+    activities: &[Activity],
+    today: Date,
+) -> Option<WorkloadWarning> {
     let week = IsoWeek::of(today);
     let previous = IsoWeek::of(add_days(today, -7));
     let mut current_load = WeeklyLoad {
@@ -162,6 +226,7 @@ pub fn this_week(records: &[SessionRecord], today: Date) -> Option<WorkloadWarni
         monday: add_days(today, -i64::from(today.weekday().number_days_from_monday())),
         minutes: 0.0,
         runs: 0,
+        other_minutes: 0.0,
     };
     let mut previous_load = WeeklyLoad {
         week: previous,
@@ -176,6 +241,13 @@ pub fn this_week(records: &[SessionRecord], today: Date) -> Option<WorkloadWarni
         };
         load.minutes += record.played_minutes();
         load.runs += 1;
+    }
+    for activity in activities.iter().filter(|a| a.date <= today) {
+        match IsoWeek::of(activity.date) {
+            w if w == week => current_load.other_minutes += activity.minutes,
+            w if w == previous => previous_load.other_minutes += activity.minutes,
+            _ => {}
+        }
     }
     spike(&previous_load, &current_load)
 }
@@ -286,6 +358,45 @@ mod tests {
         assert_eq!(this_week(&records, date!(2026 - 05 - 12)), None);
         let warning = this_week(&records, date!(2026 - 05 - 13)).unwrap();
         assert_eq!((warning.minutes, warning.previous_minutes), (60.0, 40.0));
+    }
+
+    #[test]
+    fn a_new_daily_cycle_commute_with_the_same_running_is_a_spike() {
+        use crate::coach::activity::{Activity, ActivityKind};
+        // Three 40-minute runs a week, two weeks running.
+        let records: Vec<SessionRecord> = [4, 6, 8, 11, 13, 15]
+            .into_iter()
+            .map(|day| {
+                run(
+                    Date::from_calendar_date(2026, time::Month::May, day).unwrap(),
+                    40.0,
+                )
+            })
+            .collect();
+        assert!(workload_warnings(&weekly_loads(&records)).is_empty());
+        // In the second week, cycling to work and back, 20 minutes a day, Monday-Friday.
+        let commute: Vec<Activity> = (11..=15)
+            .map(|day| Activity {
+                date: Date::from_calendar_date(2026, time::Month::May, day).unwrap(),
+                kind: ActivityKind::Cycling,
+                minutes: 20.0,
+                exercises: Vec::new(),
+                note: String::new(),
+            })
+            .collect();
+        let loads = weekly_loads_with(&records, &commute);
+        assert_eq!((loads[1].minutes, loads[1].other_minutes), (120.0, 100.0));
+        let warnings = workload_warnings(&loads);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].to_string(),
+            "Week 2026-W20: 220 min of running and other training (100 min of it not \
+             running) is 83% more than the 120 min of the week before; keep each week \
+             within 10% of the one before, counting everything."
+        );
+        let warning = this_week_with(&records, &commute, date!(2026 - 05 - 15)).unwrap();
+        assert_eq!(warning.minutes, 220.0);
+        assert_eq!(this_week(&records, date!(2026 - 05 - 15)), None);
     }
 
     #[test]

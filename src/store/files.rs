@@ -1,6 +1,6 @@
 //! The app's own documents: which coaching types are kept in which file.
 
-use crate::coach::{Plan, Profile, SessionRecord};
+use crate::coach::{Plan, Profile, SessionRecord, Training};
 
 use super::{Document, SESSION_MAX_BYTES, SessionDoc};
 
@@ -21,6 +21,16 @@ impl Document for Profile {
 
     fn validate(&self) -> Result<(), String> {
         Profile::validate(self).map_err(|error| error.to_string())
+    }
+}
+
+/// `training.ron`: other activities, hip and knee exercise sets, shoes.
+impl Document for Training {
+    const NAME: &'static str = "training";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        Training::validate(self).map_err(|error| error.to_string())
     }
 }
 

@@ -9,6 +9,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use super::OutputFactory;
+use super::advice_screen::advice_screen_ui;
 use super::baseline_screen::{BaselineForm, CountedMinute, baseline_screen_ui, tap_keys};
 use super::clock::{Clock, SystemClock};
 use super::fields::{check_note, long_date, sentence};
@@ -16,12 +17,17 @@ use super::history_screen::{HistoryForm, export_csv, history_screen_ui};
 use super::metronome::{
     Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
-use super::plan_screen::{ClearanceForm, MorningForm, PlanForm, PlanScreen, plan_screen_ui};
+use super::plan_screen::{
+    ClearanceForm, MorningForm, PlanForm, PlanScreen, morning_ui, plan_screen_ui,
+};
 use super::records::{Data, Recording};
 use super::run_screen::{AfterRunForm, RunPanel, RunView, run_screen_ui, shortcuts};
 use super::settings_screen::{SettingsForm, settings_screen_ui};
+use super::start_screen::{
+    GuideForm, GuideStep, StartScreen, missing, start_screen_ui, training_week_ui, warmup_offer_ui,
+};
 use crate::audio::HostChoice;
-use crate::coach::{Clearance, MorningCheck, Pain, SessionRecord, SoundSettings, Target};
+use crate::coach::{Clearance, MorningCheck, Pain, Profile, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
 use crate::store::Store;
 
@@ -36,15 +42,21 @@ pub enum Screen {
     Plan,
     History,
     Settings,
+    /// The guided start, on first launch.
+    Start,
+    /// Every rule with its number and source.
+    Advice,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 7] = [
+        Screen::Start,
         Screen::Run,
         Screen::Baseline,
         Screen::Plan,
         Screen::History,
         Screen::Settings,
+        Screen::Advice,
     ];
 
     pub fn title(self) -> &'static str {
@@ -54,6 +66,8 @@ impl Screen {
             Screen::Plan => "Plan",
             Screen::History => "History",
             Screen::Settings => "Settings",
+            Screen::Start => "Guide",
+            Screen::Advice => "About the advice",
         }
     }
 }
@@ -175,6 +189,12 @@ pub enum Action {
     SaveMorning,
     AddClearance,
     ExportCsv,
+    /// Go to a step of the guided start.
+    Guide(GuideStep),
+    /// The guide's profile answers go to the profile.
+    SaveRisk,
+    /// Play the pre-run routine's cues.
+    Warmup,
 }
 
 pub struct CadenceApp {
@@ -191,6 +211,7 @@ pub struct CadenceApp {
     clearance: ClearanceForm,
     history: HistoryForm,
     settings: SettingsForm,
+    guide: GuideForm,
     /// Things the runner must hear about: files set aside, saves that failed.
     messages: Vec<String>,
     actions: Vec<Action>,
@@ -231,7 +252,16 @@ impl CadenceApp {
         metronome.open_device();
         let settings = SettingsForm::new(&prefs, metronome.sound());
         let today = clock.today();
+        // First launch: nothing saved yet, so the guide leads.
+        let first_launch = !data.store().document_path::<Profile>().exists()
+            && data.plan.is_none()
+            && data.sessions.is_empty();
+        let mut prefs = prefs;
+        if first_launch {
+            prefs.screen = Screen::Start;
+        }
         let mut app = Self {
+            guide: GuideForm::new(&data.profile),
             baseline: BaselineForm::new(&data.profile),
             plan: PlanForm::new(&data.profile, data.plan.as_ref(), today),
             history: HistoryForm::new(data.store().data_dir()),
@@ -513,6 +543,29 @@ impl CadenceApp {
         });
     }
 
+    /// Taps only count where the minute is shown: leaving it stops the count, and says so.
+    fn stop_count_on_leaving(&mut self) {
+        if self.baseline.counting.take().is_some() {
+            self.tell([
+                "The counted minute was stopped when you left its screen; count \
+                        again from the start."
+                    .to_string(),
+            ]);
+        }
+    }
+
+    fn save_risk(&mut self) {
+        let risk = self.guide.risk;
+        match self.data.update_profile(|profile| profile.risk = risk) {
+            Ok(notices) => {
+                self.tell(notices);
+                self.guide.outcome = Some(Ok("Saved.".into()));
+                self.guide.step = GuideStep::Baseline;
+            }
+            Err(error) => self.guide.outcome = Some(Err(error)),
+        }
+    }
+
     fn add_clearance(&mut self) {
         if let Err(error) = check_note(&self.clearance.note) {
             self.clearance.error = Some(error);
@@ -537,6 +590,9 @@ impl CadenceApp {
     fn execute(&mut self, action: Action, ctx: &egui::Context) {
         match action {
             Action::Show(screen) => {
+                if screen != self.prefs.screen {
+                    self.stop_count_on_leaving();
+                }
                 self.prefs.screen = screen;
                 if screen == Screen::Settings && self.settings.devices.is_none() {
                     self.settings.devices = Some(self.metronome.devices());
@@ -675,6 +731,19 @@ impl CadenceApp {
             Action::SaveMorning => self.save_morning(),
             Action::AddClearance => self.add_clearance(),
             Action::ExportCsv => export_csv(&mut self.history, &self.data.sessions),
+            Action::Guide(step) => {
+                if step != self.guide.step {
+                    self.stop_count_on_leaving();
+                }
+                self.guide.step = step;
+            }
+            Action::SaveRisk => self.save_risk(),
+            Action::Warmup => {
+                let program = crate::coach::warmup::Warmup::default().program();
+                if let Err(error) = self.metronome.play_warmup(&program) {
+                    self.tell([format!("The warm-up cues cannot play: {error}")]);
+                }
+            }
         }
     }
 
@@ -713,7 +782,7 @@ impl eframe::App for CadenceApp {
         // Keys first, so a focused button does not also take them.
         match self.prefs.screen {
             Screen::Run => shortcuts(ui, &mut self.actions),
-            Screen::Baseline if self.baseline.counting.is_some() => {
+            Screen::Baseline | Screen::Start if self.baseline.counting.is_some() => {
                 tap_keys(ui, &mut self.actions);
             }
             _ => {}
@@ -736,17 +805,48 @@ impl eframe::App for CadenceApp {
             .and_then(|recording| recording.record.profile.as_ref());
         let today = self.data.cached_today();
         egui::CentralPanel::default().show(ui, |ui| match self.prefs.screen {
-            Screen::Run => run_screen_ui(
+            Screen::Run => {
+                if let Some(text) = missing(&self.data.profile, self.data.plan.as_ref()) {
+                    ui.label(text);
+                }
+                if let Some(today) = today
+                    && let Some(run) = today.morning_due.and_then(|i| self.data.sessions.get(i))
+                {
+                    morning_ui(ui, &mut self.morning, run, today.date, &mut self.actions);
+                }
+                if self.metronome.is_stopped()
+                    && today
+                        .and_then(|today| today.session.as_ref())
+                        .is_some_and(|session| session.profile.is_some())
+                {
+                    warmup_offer_ui(ui, &mut self.actions);
+                }
+                run_screen_ui(
+                    ui,
+                    &self.metronome,
+                    &mut self.run,
+                    RunView {
+                        prefs: &self.prefs,
+                        today: today.and_then(|today| today.session.as_ref()),
+                        playing,
+                    },
+                    &mut self.actions,
+                );
+            }
+            Screen::Start => start_screen_ui(
                 ui,
-                &self.metronome,
-                &mut self.run,
-                RunView {
-                    prefs: &self.prefs,
-                    today: today.and_then(|today| today.session.as_ref()),
-                    playing,
+                StartScreen {
+                    guide: &mut self.guide,
+                    baseline: &mut self.baseline,
+                    plan_form: &mut self.plan,
+                    profile: &self.data.profile,
+                    plan: self.data.plan.as_ref(),
+                    now: self.clock.now(),
+                    stopped: self.metronome.is_stopped(),
                 },
                 &mut self.actions,
             ),
+            Screen::Advice => advice_screen_ui(ui),
             Screen::Baseline => baseline_screen_ui(
                 ui,
                 &mut self.baseline,
@@ -757,6 +857,7 @@ impl eframe::App for CadenceApp {
             ),
             Screen::Plan => {
                 if let Some(today) = today {
+                    training_week_ui(ui, &self.data.training, today.date);
                     plan_screen_ui(
                         ui,
                         PlanScreen {

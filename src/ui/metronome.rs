@@ -703,6 +703,20 @@ impl Metronome {
         self.play_short(&choice, spm, seconds, "signal")
     }
 
+    /// Plays the pre-run routine's cues (a [`Warmup`](crate::coach::warmup::Warmup)'s
+    /// program, beeps on a muted pulse) on the sound card; a run started meanwhile
+    /// replaces it.
+    pub fn play_warmup(&mut self, program: &Program) -> Result<(), String> {
+        if !self.is_stopped() {
+            return Err("A run is playing.".into());
+        }
+        self.play_program(
+            &SoundChoice::Builtin(BuiltinSound::Beep),
+            program,
+            "warm-up",
+        )
+    }
+
     /// A few clicks of `choice` at `spm` for `seconds` on the sound card; `what` names
     /// them in messages. `active.sound` records what the engine now holds, so the next
     /// run puts the chosen click back.
@@ -711,6 +725,16 @@ impl Metronome {
         choice: &SoundChoice,
         spm: f64,
         seconds: f64,
+        what: &str,
+    ) -> Result<(), String> {
+        self.play_program(choice, &Program::steady(spm, Some(seconds)), what)
+    }
+
+    /// `program` in `choice`'s sound on the sound card, outside any run.
+    fn play_program(
+        &mut self,
+        choice: &SoundChoice,
+        program: &Program,
         what: &str,
     ) -> Result<(), String> {
         self.open_device();
@@ -727,7 +751,7 @@ impl Metronome {
         let sent = active
             .handle
             .set_sound(click)
-            .and_then(|()| active.handle.start(&Program::steady(spm, Some(seconds))));
+            .and_then(|()| active.handle.start(program));
         active.sound = choice.clone();
         sent.map_err(|error| format!("The {what} did not reach the engine: {error}."))
     }

@@ -337,7 +337,7 @@ fn decisions_ui(ui: &mut egui::Ui, today: &Today) {
     }
 }
 
-fn morning_ui(
+pub(super) fn morning_ui(
     ui: &mut egui::Ui,
     form: &mut MorningForm,
     run: &SessionRecord,
@@ -398,7 +398,12 @@ fn clearance_ui(ui: &mut egui::Ui, form: &mut ClearanceForm, actions: &mut Vec<A
     });
 }
 
-fn form_ui(ui: &mut egui::Ui, form: &mut PlanForm, has_plan: bool, actions: &mut Vec<Action>) {
+pub(super) fn form_ui(
+    ui: &mut egui::Ui,
+    form: &mut PlanForm,
+    has_plan: bool,
+    actions: &mut Vec<Action>,
+) {
     ui.label(if has_plan {
         "Change the plan: its weeks are built again; your runs and their pain log stay."
     } else {

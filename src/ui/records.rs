@@ -12,7 +12,7 @@ use super::fields::sentence;
 use crate::coach::history::Workload;
 use crate::coach::{
     AfterRun, Plan, Profile, Progress, RunLog, SessionProfile, SessionRecord, TodaySession,
-    WorkloadWarning, workload,
+    Training, WorkloadWarning, workload,
 };
 use crate::store::{Store, StoreError, random_id_bits};
 
@@ -41,6 +41,8 @@ pub struct Data {
     pub plan: Option<Plan>,
     /// Oldest first.
     pub sessions: Vec<SessionRecord>,
+    /// Other training and shoes (`cadence-coach activity`, `shoes`).
+    pub training: Training,
     today: Option<Today>,
 }
 
@@ -52,6 +54,7 @@ impl Data {
             profile: Profile::default(),
             plan: None,
             sessions: Vec::new(),
+            training: Training::default(),
             today: None,
         };
         let messages = data.reload();
@@ -79,6 +82,13 @@ impl Data {
                 messages.extend(loaded.notices.iter().map(ToString::to_string));
             }
             Err(error) => messages.push(format!("Your plan could not be read: {error}.")),
+        }
+        match self.store.load_or_default::<Training>() {
+            Ok(loaded) => {
+                self.training = loaded.value;
+                messages.extend(loaded.notices.iter().map(ToString::to_string));
+            }
+            Err(error) => messages.push(format!("Your training could not be read: {error}.")),
         }
         match self.store.load_sessions::<SessionRecord>() {
             Ok(loaded) => {
@@ -124,7 +134,7 @@ impl Data {
             session,
             progress,
             morning_due: morning_due(&self.sessions, date),
-            workload: workload::this_week(&self.sessions, date),
+            workload: workload::this_week_with(&self.sessions, &self.training.activities, date),
             history: Workload::of(&self.sessions),
         }
     }

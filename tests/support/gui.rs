@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use cadence_coach::coach::{Baseline, Increase, Pain, Plan, PlayedRates, Profile, SessionRecord};
 use cadence_coach::store::{DataDir, Store};
-use cadence_coach::ui::{CadenceApp, ManualClock};
+use cadence_coach::ui::{CadenceApp, ManualClock, Screen};
 use eframe::egui::ViewportId;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -44,7 +44,18 @@ impl App {
         Self::start_in(dir, ClockOutputs::new())
     }
 
+    /// The app on `dir`; on a first launch the guide is closed, as most tests start
+    /// from the Run screen ([`App::start_guided`] keeps it).
     pub fn start_in(dir: tempfile::TempDir, outputs: ClockOutputs) -> Self {
+        let mut app = Self::start_guided(dir, outputs);
+        if app.state().screen() == Screen::Start {
+            app.click("Close the guide");
+        }
+        app
+    }
+
+    /// The app on `dir`, showing the guided start on a first launch.
+    pub fn start_guided(dir: tempfile::TempDir, outputs: ClockOutputs) -> Self {
         let clock = Arc::new(ManualClock::new(NOW));
         let store = store_in(&dir);
         let harness = {
