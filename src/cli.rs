@@ -7,6 +7,7 @@ mod data;
 mod devices;
 mod history;
 mod log;
+mod music;
 mod plan;
 mod play;
 mod render;
@@ -43,6 +44,7 @@ pub enum Command {
     CheckIn(check_in::CheckInArgs),
     History(history::HistoryArgs),
     Log(log::LogArgs),
+    Music(music::MusicArgs),
 }
 
 /// Runs a parsed command line.
@@ -50,13 +52,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     data::init_clock();
     match cli.command {
         Some(Command::Play(args)) => play::run(args, cli.data_dir.as_deref()),
-        Some(Command::Render(args)) => render::run(args),
+        Some(Command::Render(args)) => render::run(args, cli.data_dir.as_deref()),
         Some(Command::Devices(args)) => devices::run(args),
         Some(Command::Baseline(args)) => baseline::run(args, cli.data_dir.as_deref()),
         Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
         Some(Command::CheckIn(args)) => check_in::run(args, cli.data_dir.as_deref()),
         Some(Command::History(args)) => history::run(args, cli.data_dir.as_deref()),
         Some(Command::Log(args)) => log::run(args, cli.data_dir.as_deref()),
+        Some(Command::Music(args)) => music::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

@@ -9,6 +9,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use super::control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
 use super::mixer::Mixer;
+use super::music::MusicInput;
 use super::program::{Accent, CompiledProgram, Program};
 use super::sound::ClickSound;
 use super::tempo::{Piece, nearest_frame};
@@ -106,6 +107,7 @@ pub fn engine(config: EngineConfig, sound: ClickSound, voicing: Voicing) -> (Eng
         tempo_cursor: 0,
         feedback_cursor: 0,
         feedback_audible: true,
+        music: None,
     };
     let handle = EngineHandle {
         config: EngineConfig {
@@ -145,6 +147,7 @@ pub struct Engine {
     tempo_cursor: usize,
     feedback_cursor: usize,
     feedback_audible: bool,
+    music: Option<Box<MusicInput>>,
 }
 
 impl Engine {
@@ -183,8 +186,12 @@ impl Engine {
                     .ok()
                     .and_then(|offset| start.checked_add(offset))
             });
+            let (block_start, was_playing) = (self.elapsed, self.playing);
             self.schedule_steps(frames, block_audible_at);
             self.mixer.render(block, channels, frames);
+            if was_playing && let Some(music) = &mut self.music {
+                music.mix(&mut block[..frames * channels], block_start);
+            }
             // A partial frame at the end (a malformed buffer) stays silent.
             if let Some(tail) = block.get_mut(frames * channels..) {
                 tail.fill(0.0);
@@ -233,6 +240,16 @@ impl Engine {
             Command::SetSound(sound) => self.replace_sound(sound),
             Command::SetAccent(accent) => self.accent = accent,
             Command::SetMuted(muted) => self.muted_by_user = muted,
+            Command::SetMusic(music) => {
+                if let Some(old) = std::mem::replace(&mut self.music, music) {
+                    self.discard(Retired::Music(old));
+                }
+            }
+            Command::SetMusicVolume(volume) => {
+                if let Some(music) = &mut self.music {
+                    music.set_volume(volume);
+                }
+            }
         }
     }
 
