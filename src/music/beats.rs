@@ -9,7 +9,7 @@ const TIGHTNESS: f64 = 100.0;
 
 /// Beat frames of `envelope` for a tempo of `period` frames, in rising order.
 pub fn track(envelope: &[f32], period: f64) -> Vec<usize> {
-    if envelope.len() < 2 || !(period >= 2.0) {
+    if envelope.len() < 2 || period.is_nan() || period < 2.0 {
         return Vec::new();
     }
     let normalised = normalise(envelope);
@@ -23,13 +23,15 @@ pub fn track(envelope: &[f32], period: f64) -> Vec<usize> {
     let mut before_first_beat = true;
     for i in 0..n {
         let mut best: Option<(usize, f64)> = None;
-        for previous in i.saturating_sub(earliest)..=i.saturating_sub(latest) {
+        let from = i.saturating_sub(earliest);
+        let to = i.saturating_sub(latest);
+        for (previous, &before) in cumulative.iter().enumerate().take(to + 1).skip(from) {
             if previous >= i {
                 break;
             }
             let interval = (i - previous) as f64 / period;
             let penalty = TIGHTNESS * interval.ln().powi(2);
-            let score = cumulative[previous] - penalty;
+            let score = before - penalty;
             if best.is_none_or(|(_, best)| score > best) {
                 best = Some((previous, score));
             }

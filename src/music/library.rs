@@ -81,7 +81,7 @@ impl Document for Library {
                 beats,
             } = &entry.outcome
             {
-                if !(bpm.is_finite() && *bpm > 0.0) || !(0.0..=1.0).contains(confidence) {
+                if !(bpm.is_finite() && *bpm > 0.0 && (0.0..=1.0).contains(confidence)) {
                     return Err(format!(
                         "{name}: tempo {bpm} or confidence {confidence} out of range"
                     ));

@@ -95,7 +95,7 @@ pub fn arrange(
 /// a whole step.
 fn beats_used(song: &SongBeats) -> Option<usize> {
     let per_beat = song.steps_per_beat;
-    if !(per_beat > 0.0) || song.beat_frames.len() < 2 {
+    if per_beat.is_nan() || per_beat <= 0.0 || song.beat_frames.len() < 2 {
         return None;
     }
     let mut last = song.beat_frames.len() - 1;
