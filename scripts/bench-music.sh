@@ -3,13 +3,19 @@
 # `bpm` (bpm-tools), and our stretch time with `rubberband` and `soundstretch`.
 # Needs: aubio-tools bpm-tools rubberband-cli soundstretch sox (Debian).
 # Usage: scripts/bench-music.sh [WORKDIR]   (prints two Markdown tables)
+# BUILD=debug uses the dev build (same tempo figures; its times are not comparable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-$(mktemp -d)}
+build=${BUILD:-release}
 mkdir -p "$work/songs" "$work/out" "$work/data"
-cargo build --release --quiet --example music_bench --bin cadence-coach
-bench=target/release/examples/music_bench
-app=target/release/cadence-coach
+if [[ $build == release ]]; then
+  cargo build --release --quiet --example music_bench --bin cadence-coach
+else
+  cargo build --quiet --example music_bench --bin cadence-coach
+fi
+bench=target/$build/examples/music_bench
+app=target/$build/cadence-coach
 "$bench" synth "$work/songs"
 
 now() { date +%s.%N; }
