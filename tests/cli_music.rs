@@ -82,6 +82,25 @@ fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
     assert!((song["bpm"].as_f64().unwrap() - 86.0).abs() < 0.5, "{song}");
     assert!(song["confidence"].as_f64().unwrap() > 0.3);
     assert_eq!(song["fits"], true);
+
+    // The runner taps it at double speed: the step rate stays, the tempo shown changes.
+    let file = music.join("album/half-time.wav");
+    let output = cadence_coach(&data, &["music", "tempo", file.to_str().unwrap(), "172"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = cadence_coach(
+        &data,
+        &["music", "scan", music_arg, "--json", "--spm", "170"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let song = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["file"] == "album/half-time.wav")
+        .unwrap();
+    assert_eq!(song["bpm"], 172.0);
+    let output = cadence_coach(&data, &["music", "tempo", "missing.wav", "90"]);
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]

@@ -24,6 +24,32 @@ pub struct MusicArgs {
 #[derive(Subcommand, Debug)]
 pub enum MusicCommand {
     Scan(ScanArgs),
+    Tempo(TempoArgs),
+}
+
+/// Set a song's tempo by hand (as you tapped it), when the one found is wrong; the
+/// song must have been scanned. `--clear` goes back to the tempo found.
+#[derive(Args, Debug)]
+pub struct TempoArgs {
+    /// The song file.
+    pub file: PathBuf,
+
+    /// Its tempo in beats per minute (20-400).
+    #[arg(allow_negative_numbers = true, value_parser = parse_bpm, required_unless_present = "clear")]
+    pub bpm: Option<f64>,
+
+    /// Forget the tempo set by hand.
+    #[arg(long, conflicts_with = "bpm")]
+    pub clear: bool,
+}
+
+fn parse_bpm(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(bpm) if (20.0..=400.0).contains(&bpm) => Ok(bpm),
+        _ => Err(format!(
+            "'{text}' is not a tempo; give 20 to 400 beats per minute"
+        )),
+    }
 }
 
 /// Find the tempo of every song in a folder (and its subfolders).
@@ -44,6 +70,43 @@ pub struct ScanArgs {
 pub fn run(args: MusicArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     match args.command {
         MusicCommand::Scan(args) => scan(args, data_dir),
+        MusicCommand::Tempo(args) => set_tempo(args, data_dir),
+    }
+}
+
+fn set_tempo(args: TempoArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
+    let path = std::fs::canonicalize(&args.file).map_err(|error| {
+        UsageError(format!(
+            "{}: cannot open the song: {error}",
+            args.file.display()
+        ))
+    })?;
+    let store = data::open_store(data_dir)?;
+    let tapped = if args.clear { None } else { args.bpm };
+    let updated = store
+        .update(|library: &mut Library| {
+            library.songs.get_mut(&path).map(|entry| {
+                entry.tapped_bpm = tapped;
+                entry.bpm()
+            })
+        })
+        .context("saving the music library")?;
+    data::report(&updated.notices);
+    match updated.value {
+        Some(Some(bpm)) => {
+            println!("{}: {bpm:.1} BPM", args.file.display());
+            Ok(())
+        }
+        Some(None) => Err(UsageError(format!(
+            "{}: it was skipped when scanned, so it has no beats to set a tempo for",
+            args.file.display()
+        ))
+        .into()),
+        None => Err(UsageError(format!(
+            "{}: not in the music library; scan its folder first with `cadence-coach music scan`",
+            args.file.display()
+        ))
+        .into()),
     }
 }
 
