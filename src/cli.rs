@@ -10,6 +10,7 @@ mod devices;
 mod history;
 mod log;
 mod pain;
+mod music;
 mod plan;
 mod play;
 mod profile;
@@ -55,6 +56,7 @@ pub enum Command {
     Shoes(shoes::ShoesArgs),
     Warmup(warmup::WarmupArgs),
     Advice(advice::AdviceArgs),
+    Music(music::MusicArgs),
 }
 
 /// Runs a parsed command line.
@@ -62,7 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     data::init_clock();
     match cli.command {
         Some(Command::Play(args)) => play::run(args, cli.data_dir.as_deref()),
-        Some(Command::Render(args)) => render::run(args),
+        Some(Command::Render(args)) => render::run(args, cli.data_dir.as_deref()),
         Some(Command::Devices(args)) => devices::run(args),
         Some(Command::Baseline(args)) => baseline::run(args, cli.data_dir.as_deref()),
         Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
@@ -75,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Shoes(args)) => shoes::run(args, cli.data_dir.as_deref()),
         Some(Command::Warmup(args)) => warmup::run(args, cli.data_dir.as_deref()),
         Some(Command::Advice(args)) => advice::run(args),
+        Some(Command::Music(args)) => music::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

@@ -6,6 +6,7 @@
 
 mod control;
 mod mixer;
+mod music;
 mod program;
 mod renderer;
 mod sound;
@@ -13,6 +14,7 @@ mod tempo;
 
 pub use control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
 pub use mixer::{CEILING, MAX_VOICES};
+pub use music::{MusicFeeder, MusicInput, MusicSource, music_ring};
 pub use program::{Accent, CompiledProgram, FeedbackChange, Program};
 pub use renderer::{Engine, EngineConfig, EngineHandle, MAX_BLOCK, SendError, Voicing, engine};
 pub use sound::{

@@ -10,7 +10,13 @@ mod wav;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::engine::{ClickSound, EngineConfig, MAX_BLOCK, Program, Voicing, engine};
+use crate::engine::{
+    ClickSound, EngineConfig, MAX_BLOCK, MusicFeeder, MusicSource, Program, Voicing, engine,
+    music_ring,
+};
+
+/// Music rendered ahead of the clicks, in seconds (well over one block).
+const MUSIC_RING_SECONDS: f64 = 1.0;
 
 /// File formats, chosen by the output file's extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +105,8 @@ pub struct TrackRenderer {
     rendered: u64,
     channels: usize,
     buffer: Vec<f32>,
+    sample_rate: u32,
+    music: Option<MusicFeeder>,
 }
 
 impl TrackRenderer {
@@ -131,7 +139,25 @@ impl TrackRenderer {
             rendered: 0,
             channels,
             buffer: vec![0.0; MAX_BLOCK * channels],
+            sample_rate: spec.sample_rate,
+            music: None,
         })
+    }
+
+    /// Mixes `music` beside the clicks, through the same ring and mixing code as live
+    /// playback (here the ring is filled ahead of every block, so it never runs dry).
+    pub fn with_music(mut self, music: Box<dyn MusicSource + Send>, volume: f32) -> Self {
+        let (producer, input) = music_ring(
+            self.sample_rate,
+            self.channels as u16,
+            MUSIC_RING_SECONDS,
+            0,
+            volume,
+        );
+        self.engine
+            .apply(crate::engine::Command::SetMusic(Some(Box::new(input))));
+        self.music = Some(MusicFeeder::new(music, producer, self.channels as u16));
+        self
     }
 
     pub fn total_frames(&self) -> u64 {
@@ -150,6 +176,9 @@ impl TrackRenderer {
         }
         let frames = usize::try_from(left).map_or(MAX_BLOCK, |left| left.min(MAX_BLOCK));
         let start = self.rendered;
+        if let Some(music) = &mut self.music {
+            music.fill(u64::MAX);
+        }
         let block = &mut self.buffer[..frames * self.channels];
         self.engine.render(block);
         self.rendered += frames as u64;
@@ -180,11 +209,24 @@ pub fn export(
     sound: ClickSound,
     voicing: Voicing,
     spec: FileSpec,
+    progress: impl FnMut(u64, u64),
+) -> Result<ExportSummary, ExportError> {
+    let format = FileFormat::from_path(path)?;
+    check_bits(format, spec.bits)?;
+    let renderer = TrackRenderer::new(program, sound, voicing, spec)?;
+    export_renderer(path, renderer, spec, progress)
+}
+
+/// Writes what `renderer` renders (clicks, and music if it has any) to `path`, as
+/// [`export`] does.
+pub fn export_renderer(
+    path: &Path,
+    mut renderer: TrackRenderer,
+    spec: FileSpec,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ExportSummary, ExportError> {
     let format = FileFormat::from_path(path)?;
     check_bits(format, spec.bits)?;
-    let mut renderer = TrackRenderer::new(program, sound, voicing, spec)?;
     let data_bytes = renderer.total_frames() * u64::from(spec.channels) * u64::from(spec.bits / 8);
     // WAV sizes are 32-bit; leave room for the header.
     if format == FileFormat::Wav && data_bytes > u64::from(u32::MAX) - 1_024 {

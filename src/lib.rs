@@ -8,8 +8,8 @@
 //! ```text
 //!   ui/ (eframe app)        cli/ (clap subcommands)
 //!          \                 /
-//!   audio/ (cpal output)   export/ (WAV, FLAC)   store/ (RON files)
-//!          \                 |                    /
+//!   audio/ (cpal output)   export/ (WAV, FLAC)   store/ (RON files)   music/ (songs)
+//!          \                 |                    /                    /
 //!   engine/ (pure audio: tempo, steps, voices)   coach/ (pure domain)
 //! ```
 //!
@@ -25,6 +25,9 @@
 //! * **Control thread** (GUI or CLI): builds programs and sounds (allocation is fine
 //!   here), sends commands through [`engine::EngineHandle`], polls events and status
 //!   without blocking, and frees what the engine hands back.
+//! * **Music worker** (with `--music`): stretches the songs ([`music::player`]) into a
+//!   wait-free single-producer ring ([`engine::music_ring`]); the audio thread only reads
+//!   and mixes it ([`engine::MusicInput`]), skipping what arrived late.
 //! * Tests render under `assert_no_alloc` to prove the first rule.
 //!
 //! ## Timing
@@ -39,5 +42,6 @@ pub mod cli;
 pub mod coach;
 pub mod engine;
 pub mod export;
+pub mod music;
 pub mod store;
 pub mod ui;

@@ -134,3 +134,60 @@ fn a_stream_of_rate_changes_at_every_buffer_stays_allocation_free() {
     }
     assert!(handle.status().playing);
 }
+
+/// A loud test tone as the "music", so the ducking limiter has work to do.
+struct Tone {
+    phase: f32,
+}
+
+impl cadence_coach::engine::MusicSource for Tone {
+    fn render(&mut self, out: &mut [f32]) {
+        for frame in out.chunks_exact_mut(2) {
+            self.phase = (self.phase + 0.05) % std::f32::consts::TAU;
+            frame.fill(self.phase.sin());
+        }
+    }
+}
+
+#[test]
+fn mixing_music_full_starved_and_catching_up_never_allocates() {
+    use cadence_coach::engine::{CEILING, MusicFeeder, music_ring};
+    let rate = 48_000;
+    let (mut engine, handle) = engine(
+        EngineConfig {
+            sample_rate: rate,
+            channels: 2,
+        },
+        BuiltinSound::Woodblock.synthesize(rate),
+        Voicing {
+            volume: 1.0,
+            accent: Accent::None,
+        },
+    );
+    let (producer, input) = music_ring(rate, 2, 0.5, 0, 1.0);
+    let mut feeder = MusicFeeder::new(Box::new(Tone { phase: 0.0 }), producer, 2);
+    handle
+        .send(Command::SetMusic(Some(Box::new(input))))
+        .unwrap();
+    handle.start(&Program::steady(180.0, None)).unwrap();
+    let mut out = vec![0.0f32; 256 * 2];
+    let mut loudest = 0.0f32;
+    // Fed in time, then the worker stalls for a second, then catches up.
+    for buffer in 0..1_000 {
+        if !(300..488).contains(&buffer) {
+            feeder.fill(u64::MAX);
+        }
+        if buffer == 600 {
+            handle.send(Command::SetMusicVolume(0.5)).unwrap();
+        }
+        assert_no_alloc(|| engine.render(&mut out));
+        loudest = out.iter().fold(loudest, |m, s| m.max(s.abs()));
+    }
+    assert!(loudest <= CEILING, "{loudest}");
+    assert!(loudest > 0.5, "the music should sound: {loudest}");
+    // Replacing the music hands the old ring back to be freed here.
+    handle.send(Command::SetMusic(None)).unwrap();
+    assert_no_alloc(|| engine.render(&mut out));
+    handle.collect_garbage();
+    assert_eq!(handle.status().leaked, 0);
+}

@@ -742,3 +742,22 @@ fn the_first_format_of_every_app_file_still_loads() {
     assert_eq!(run.morning.unwrap().symptoms, Morning::Same);
     assert!((run.step_length_m().unwrap() - 9.5 / 0.06 / 164.0).abs() < 1e-12);
 }
+
+/// The music library's first format (`music.ron`) still loads.
+#[test]
+fn the_first_music_library_format_still_loads() {
+    use cadence_coach::music::library::{Library, Outcome};
+
+    let (_dir, store) = temp_store();
+    fs::copy(fixture("music-v1.ron"), store.document_path::<Library>()).unwrap();
+    let loaded = store.load::<Library>().unwrap();
+    assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
+    let library = loaded.value.unwrap();
+    assert_eq!(library.songs.len(), 2);
+    let song = &library.songs[std::path::Path::new("/music/album/half-time.mp3")];
+    assert_eq!(song.bpm(), Some(84.317));
+    assert!(matches!(&song.outcome, Outcome::Analysed { beats, .. } if beats.len() == 4));
+    let cover = &library.songs[std::path::Path::new("/music/cover.jpg")];
+    assert_eq!(cover.tapped_bpm, None);
+    assert!(matches!(&cover.outcome, Outcome::Skipped { reason } if reason.contains(".jpg")));
+}

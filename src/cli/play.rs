@@ -21,7 +21,7 @@ use crate::coach::{
     Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill,
     activity::decline_warning, workload,
 };
-use crate::engine::{EngineEvent, EngineHandle, Program};
+use crate::engine::{Command, EngineEvent, EngineHandle, MusicFeeder, Program, music_ring};
 use crate::store::{SAVE_RUNNING_EVERY, Store, random_id_bits};
 
 /// Play clicks on every step through the sound card.
@@ -48,6 +48,9 @@ pub struct PlayArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub music: super::render::MusicArgs,
 
     #[command(flatten)]
     pub report: RunReportArgs,
@@ -133,6 +136,61 @@ fn parse_incline(text: &str) -> Result<f64, String> {
             "'{text}' is not a treadmill incline; give -10 to 40 percent"
         )),
     }
+}
+
+/// The music worker: keeps the engine's music ring full from the stretched songs.
+struct MusicWorker {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// The ring holds this much music ahead of the audio thread (seconds).
+const MUSIC_AHEAD_SECONDS: f64 = 2.0;
+/// The worker tops the ring up this often; a tenth of what the ring holds.
+const MUSIC_REFILL: Duration = Duration::from_millis(200);
+
+impl MusicWorker {
+    fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.thread.join();
+    }
+}
+
+/// Lays the suitable songs of `dir` on the program's steps and starts the worker that
+/// feeds them to the engine. `None` (clicks only) when no song suits the rate.
+fn start_music(
+    dir: &Path,
+    program: &Program,
+    handle: &EngineHandle,
+    spec: (u32, u16),
+    volume: f32,
+    data_dir: Option<&Path>,
+) -> anyhow::Result<Option<MusicWorker>> {
+    let target = program
+        .tempo
+        .segments
+        .last()
+        .map_or(170.0, crate::engine::Segment::end_spm);
+    let Some(player) = super::music::session_music(dir, target, program, spec, data_dir)? else {
+        return Ok(None);
+    };
+    let (producer, input) = music_ring(spec.0, spec.1, MUSIC_AHEAD_SECONDS, 0, volume);
+    let mut feeder = MusicFeeder::new(Box::new(player), producer, spec.1);
+    // Full before the first step, so the music starts with it.
+    feeder.fill(u64::MAX);
+    handle.send(Command::SetMusic(Some(Box::new(input))))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
+        .name("music".into())
+        .spawn(move || {
+            while !stopped.load(Ordering::SeqCst) && !feeder.is_abandoned() {
+                feeder.fill(u64::MAX);
+                std::thread::sleep(MUSIC_REFILL);
+            }
+        })
+        .context("cannot start the music thread")?;
+    Ok(Some(MusicWorker { stop, thread }))
 }
 
 /// How often the control loop wakes: it only reads status and events, so the clicks'
@@ -264,6 +322,20 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         info.buffer_description(),
         output.priority(),
     );
+    args.music.apply_to(&mut session.program);
+    let music = match &args.music.music {
+        Some(dir) => start_music(
+            dir,
+            &session.program,
+            &handle,
+            (info.sample_rate, info.channels),
+            args.music
+                .music_volume
+                .unwrap_or(super::render::MusicArgs::DEFAULT_VOLUME),
+            data_dir,
+        )?,
+        None => None,
+    };
     if let Some(recording) = &session.recording {
         recording
             .store
@@ -350,6 +422,9 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         save_progress(recording, &handle)?;
     }
     drop(output);
+    if let Some(music) = music {
+        music.stop();
+    }
 
     if let Some(mut recording) = session.recording {
         // Ctrl-C now belongs to the questions: the run is already saved as played.

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{
     SoundArgs, TempoArgs, UsageError, parse_bits, parse_channels, parse_glide_minutes,
-    parse_minutes, parse_sample_rate, parse_spm, program,
+    parse_minutes, parse_sample_rate, parse_spm, parse_volume, program,
 };
 use crate::audio;
 use crate::coach::SoundSettings;
@@ -50,9 +50,43 @@ pub struct RenderArgs {
     /// Bits per sample: 16, 24, or 32 (float, WAV only).
     #[arg(long, default_value = "16", allow_negative_numbers = true, value_parser = parse_bits)]
     pub bits: u16,
+
+    #[command(flatten)]
+    pub music: MusicArgs,
 }
 
-pub fn run(args: RenderArgs) -> anyhow::Result<()> {
+/// Your own songs beside the clicks, stretched to the step rate with beats on steps.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MusicArgs {
+    /// A folder of songs (MP3, OGG, FLAC, WAV); those within 8% of the step rate play,
+    /// stretched so their beats land on the steps.
+    #[arg(long)]
+    pub music: Option<PathBuf>,
+
+    /// Music volume from 0 to 1 [default: 0.7].
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_volume, requires = "music")]
+    pub music_volume: Option<f32>,
+
+    /// Play the music without clicks (needs --music).
+    #[arg(long, requires = "music")]
+    pub no_clicks: bool,
+}
+
+impl MusicArgs {
+    pub const DEFAULT_VOLUME: f32 = 0.7;
+
+    /// Clicks silent from the start when only the music should play.
+    pub fn apply_to(&self, program: &mut crate::engine::Program) {
+        if self.no_clicks {
+            program.feedback = vec![crate::engine::FeedbackChange {
+                at_seconds: 0.0,
+                audible: false,
+            }];
+        }
+    }
+}
+
+pub fn run(args: RenderArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
     let format = FileFormat::from_path(&args.out).map_err(|e| UsageError(e.to_string()))?;
     if format == FileFormat::Flac && args.bits == 32 {
         return Err(UsageError(
@@ -67,7 +101,8 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         (None, Some(warmup)) => (target.baseline, warmup),
         (None, None) => (None, 0.0),
     };
-    let program = program(target, glide_from, glide_minutes, Some(args.minutes))?;
+    let mut program = program(target, glide_from, glide_minutes, Some(args.minutes))?;
+    args.music.apply_to(&mut program);
     // Files do not depend on the profile: the same command renders the same track.
     let (sound, voicing) = args.sound.resolve(&SoundSettings::default());
     let sound = audio::load_sound(&sound, args.sample_rate)?;
@@ -88,7 +123,27 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let summary = export::export(&args.out, &program, sound, voicing, spec, |done, total| {
+    let mut renderer = export::TrackRenderer::new(&program, sound, voicing, spec)?;
+    let mut with_music = "";
+    if let Some(dir) = &args.music.music {
+        let player = super::music::session_music(
+            dir,
+            target.spm,
+            &program,
+            (spec.sample_rate, spec.channels),
+            data_dir,
+        )?;
+        if let Some(player) = player {
+            let volume = args.music.music_volume.unwrap_or(MusicArgs::DEFAULT_VOLUME);
+            renderer = renderer.with_music(Box::new(player), volume);
+            with_music = if args.music.no_clicks {
+                " (music only)"
+            } else {
+                " with music"
+            };
+        }
+    }
+    let summary = export::export_renderer(&args.out, renderer, spec, |done, total| {
         if let Some(bar) = &bar {
             bar.set_length(total);
             bar.set_position(done);
@@ -111,7 +166,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         _ => String::new(),
     };
     println!(
-        "wrote {}: {} min of {}{glide}, {} steps, {} Hz, {} channel(s), {}-bit {format}",
+        "wrote {}: {} min of {}{glide}{with_music}, {} steps, {} Hz, {} channel(s), {}-bit {format}",
         args.out.display(),
         args.minutes,
         target.describe(),

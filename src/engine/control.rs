@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
+use super::music::MusicInput;
 use super::program::{Accent, CompiledProgram};
 use super::sound::ClickSound;
 
@@ -33,6 +34,10 @@ pub enum Command {
     SetAccent(Accent),
     /// Silence the clicks (steps still count and events still flow) or bring them back.
     SetMuted(bool),
+    /// Mix music from this ring beside the clicks (replacing any before), or none.
+    SetMusic(Option<Box<MusicInput>>),
+    /// Music volume from 0 to 1.
+    SetMusicVolume(f32),
 }
 
 /// What the engine reports. Sent without blocking; when the queue is full the event is
@@ -61,6 +66,7 @@ pub enum EngineEvent {
 pub enum Retired {
     Program(Box<CompiledProgram>),
     Sound(Box<ClickSound>),
+    Music(Box<MusicInput>),
 }
 
 /// Live figures written by the audio thread after every buffer, read by anyone.

@@ -9,6 +9,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use super::control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
 use super::mixer::Mixer;
+use super::music::MusicInput;
 use super::program::{Accent, CompiledProgram, Program};
 use super::sound::ClickSound;
 use super::tempo::{Piece, nearest_frame};
@@ -108,6 +109,7 @@ pub fn engine(config: EngineConfig, sound: ClickSound, voicing: Voicing) -> (Eng
         feedback_audible: true,
         skip_scratch: vec![0.0; MAX_BLOCK].into_boxed_slice(),
         skipping: false,
+        music: None,
     };
     let handle = EngineHandle {
         config: EngineConfig {
@@ -151,6 +153,7 @@ pub struct Engine {
     skip_scratch: Box<[f32]>,
     /// True while skipping: steps pass unheard.
     skipping: bool,
+    music: Option<Box<MusicInput>>,
 }
 
 impl Engine {
@@ -194,8 +197,12 @@ impl Engine {
                     .ok()
                     .and_then(|offset| start.checked_add(offset))
             });
+            let (block_start, was_playing) = (self.elapsed, self.playing);
             self.schedule_steps(frames, block_audible_at);
             self.mixer.render(block, channels, frames);
+            if was_playing && let Some(music) = &mut self.music {
+                music.mix(&mut block[..frames * channels], block_start);
+            }
             // A partial frame at the end (a malformed buffer) stays silent.
             if let Some(tail) = block.get_mut(frames * channels..) {
                 tail.fill(0.0);
@@ -264,6 +271,16 @@ impl Engine {
             Command::SetSound(sound) => self.replace_sound(sound),
             Command::SetAccent(accent) => self.accent = accent,
             Command::SetMuted(muted) => self.muted_by_user = muted,
+            Command::SetMusic(music) => {
+                if let Some(old) = std::mem::replace(&mut self.music, music) {
+                    self.discard(Retired::Music(old));
+                }
+            }
+            Command::SetMusicVolume(volume) => {
+                if let Some(music) = &mut self.music {
+                    music.set_volume(volume);
+                }
+            }
         }
     }
 
