@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     data::init_clock();
     match cli.command {
         Some(Command::Play(args)) => play::run(args, cli.data_dir.as_deref()),
-        Some(Command::Render(args)) => render::run(args),
+        Some(Command::Render(args)) => render::run(args, cli.data_dir.as_deref()),
         Some(Command::Devices(args)) => devices::run(args),
         Some(Command::Baseline(args)) => baseline::run(args, cli.data_dir.as_deref()),
         Some(Command::Plan(args)) => plan::run(args, cli.data_dir.as_deref()),
