@@ -3,8 +3,8 @@
 //! the audio ends, so decoders trim both and every click stays on its sample.
 //!
 //! Most of a click track is digital silence. Frames that hold a click (or the tail the
-//! encoder's look-ahead carries into the next frame) get [`BITRATE`]; silent ones the
-//! lowest rate, and after 200 ms of silence discontinuous transmission sends almost
+//! encoder's look-ahead carries into the next frame) get [`BITRATE`]; silent ones a low
+//! rate, and after 200 ms of silence discontinuous transmission sends almost
 //! nothing. So the size follows the clicks, and the clicks keep their bits.
 
 use std::fs::File;
@@ -20,9 +20,10 @@ pub(super) const SAMPLE_RATE: u32 = 48_000;
 pub(super) const SAMPLE_RATES: [u32; 5] = [8_000, 12_000, 16_000, 24_000, 48_000];
 pub(super) const SAMPLE_RATES_TEXT: &str = "8000, 12000, 16000, 24000 or 48000 Hz (48000 is best)";
 /// Bits per second while a click sounds (VBR): enough for a crisp attack.
-const BITRATE: i32 = 24_000;
-/// Bits per second for silent frames.
-const SILENCE_BITRATE: i32 = 6_000;
+const BITRATE: i32 = 32_000;
+/// Bits per second for silent frames. Lower rates (500) made the next click's attack
+/// start up to 3 ms early when decoded; 4000 keeps every click within 1 ms.
+const SILENCE_BITRATE: i32 = 4_000;
 /// 10 ms frames: a click's bits go to the few frames it sounds in (an hour of clicks
 /// came out a third smaller than with 20 ms frames, at the same bitrate).
 const FRAMES_PER_SECOND: u32 = 100;
@@ -70,7 +71,9 @@ pub(super) fn write(
         } else {
             opus::Channels::Stereo
         },
-        opus::Application::Audio,
+        // CELT only: at the silent frames' low rate libopus would otherwise switch to
+        // its speech codec, and each switch back smears the next click's attack.
+        opus::Application::LowDelay,
     )
     .map_err(opus_error)?;
     encoder
