@@ -41,7 +41,7 @@ fn every_week_is_saved_for_the_phone_without_blocking_the_window() {
     app.click("Every week (6 files and a playlist)");
     app.click("Opus (smallest)");
     app.type_into("Folder", folder.to_str().unwrap());
-    app.click("Save for phone");
+    app.click("Save the files");
     // The window keeps drawing while the worker writes.
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut frames_while_saving = 0;

@@ -220,7 +220,7 @@ pub fn phone_export_ui(
                 .show_percentage()
                 .text(format!("Saving… {:.0}%", fraction * 100.0)),
         );
-    } else if ui.button("Save for phone").clicked() {
+    } else if ui.button("Save the files").clicked() {
         let tracks = match (state.which, today_track) {
             (Which::Today, Some(track)) => vec![track],
             _ => export::plan_tracks(plan),
