@@ -78,7 +78,8 @@ fn opus_title(path: &Path) -> String {
         .position(|w| w == b"TITLE=")
         .expect("a title tag");
     let len = u32::from_le_bytes(bytes[at - 4..at].try_into().unwrap()) as usize;
-    String::from_utf8(bytes[at + 6..at - 4 + 4 + len].to_vec()).unwrap()
+    // The length counts "TITLE=" too.
+    String::from_utf8(bytes[at + 6..at + len].to_vec()).unwrap()
 }
 
 #[test]
