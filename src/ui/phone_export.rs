@@ -69,7 +69,7 @@ impl PhoneExport {
         sound: SoundSettings,
         repaint: impl Fn() + Send + 'static,
     ) {
-        let folder = PathBuf::from(expand_home(self.folder.trim()));
+        let folder = expand_home(self.folder.trim());
         let (format, playlist) = (self.format, self.which == Which::EveryWeek);
         let progress = Arc::new(AtomicU32::new(0));
         let shown = Arc::clone(&progress);
