@@ -5,6 +5,7 @@
 //! three get the same samples. See the crate documentation for the threading rules.
 
 mod control;
+mod cue;
 mod mixer;
 mod music;
 mod program;
@@ -13,6 +14,7 @@ mod sound;
 mod tempo;
 
 pub use control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
+pub use cue::{CUE_PEAK, CompiledCue, CueKind, CueMark, MAX_CUE_SECONDS, cue_start};
 pub use mixer::{CEILING, MAX_VOICES};
 pub use music::{MusicFeeder, MusicInput, MusicSource, music_ring};
 pub use program::{Accent, CompiledProgram, FeedbackChange, Program};

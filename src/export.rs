@@ -2,12 +2,17 @@
 //!
 //! The file is written to a temporary file beside the target and renamed into place
 //! when complete, so an interrupted render never leaves half a file under the name the
-//! user asked for.
+//! user asked for, and a failed one leaves nothing at all.
 
 mod flac;
+mod mp3;
+mod opus;
+pub mod playlist;
+mod tags;
 mod wav;
 
 use std::fmt;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{
@@ -18,24 +23,55 @@ use crate::engine::{
 /// Music rendered ahead of the clicks, in seconds (well over one block).
 const MUSIC_RING_SECONDS: f64 = 1.0;
 
+pub use playlist::{ALBUM, PLAYLIST_NAME, Track, plan_tracks, today_track, week_track};
+pub use tags::Tags;
+
 /// File formats, chosen by the output file's extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileFormat {
     Wav,
     Flac,
+    /// MPEG Layer III through LAME: plays everywhere.
+    Mp3,
+    /// Opus in Ogg through libopus: the smallest.
+    Opus,
 }
 
 impl FileFormat {
+    pub const ALL: [FileFormat; 4] = [Self::Mp3, Self::Opus, Self::Flac, Self::Wav];
+
     pub fn from_path(path: &Path) -> Result<Self, ExportError> {
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("wav") => Ok(Self::Wav),
-            Some("flac") => Ok(Self::Flac),
-            _ => Err(ExportError::UnknownFormat(path.to_owned())),
+        Self::ALL
+            .into_iter()
+            .find(|format| extension.as_deref() == Some(format.extension()))
+            .ok_or_else(|| ExportError::UnknownFormat(path.to_owned()))
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Wav => "wav",
+            Self::Flac => "flac",
+            Self::Mp3 => "mp3",
+            Self::Opus => "opus",
         }
+    }
+
+    /// The sample rate used unless one is asked for: what suits clicks in each format.
+    pub fn default_sample_rate(self) -> u32 {
+        match self {
+            Self::Mp3 => mp3::DEFAULT_SAMPLE_RATE,
+            Self::Opus => opus::SAMPLE_RATE,
+            Self::Wav | Self::Flac => 48_000,
+        }
+    }
+
+    /// True for lossy formats, whose bits per sample are the codec's business.
+    pub fn is_lossy(self) -> bool {
+        matches!(self, Self::Mp3 | Self::Opus)
     }
 }
 
@@ -44,6 +80,8 @@ impl fmt::Display for FileFormat {
         f.write_str(match self {
             Self::Wav => "WAV",
             Self::Flac => "FLAC",
+            Self::Mp3 => "MP3",
+            Self::Opus => "Opus",
         })
     }
 }
@@ -59,12 +97,20 @@ pub struct FileSpec {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot tell the file format from '{0}'; use a name ending in .wav or .flac")]
+    #[error(
+        "cannot tell the file format from '{0}'; use a name ending in .mp3, .opus, .flac or .wav"
+    )]
     UnknownFormat(PathBuf),
     #[error("{format} files cannot hold {bits}-bit samples; use {allowed}")]
     UnsupportedBits {
         format: FileFormat,
         bits: u16,
+        allowed: &'static str,
+    },
+    #[error("{format} files cannot be {rate} Hz; use {allowed}")]
+    UnsupportedSampleRate {
+        format: FileFormat,
+        rate: u32,
         allowed: &'static str,
     },
     #[error(
@@ -74,6 +120,11 @@ pub enum ExportError {
     TooLongForWav { minutes: f64 },
     #[error("the click track has no end; give it a length")]
     Endless,
+    #[error("cannot write into the folder '{path}': {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write '{path}': {source}")]
     Io {
         path: PathBuf,
@@ -85,6 +136,25 @@ pub enum ExportError {
     Wav(#[from] hound::Error),
     #[error("cannot encode FLAC: {0}")]
     Flac(String),
+    #[error("cannot encode MP3: {0}")]
+    Mp3(String),
+    #[error("cannot encode Opus: {0}")]
+    Opus(String),
+}
+
+impl ExportError {
+    /// True when the settings or the place asked for are at fault, not the machine: the
+    /// command line reports these as bad arguments.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Self::UnknownFormat(_)
+                | Self::UnsupportedBits { .. }
+                | Self::UnsupportedSampleRate { .. }
+                | Self::TooLongForWav { .. }
+                | Self::Folder { .. }
+        )
+    }
 }
 
 /// What was written.
@@ -202,19 +272,21 @@ impl TrackRenderer {
     }
 }
 
-/// Renders `program` to `path`, calling `progress(done, total)` in frames now and then.
+/// Renders `program` to `path` with `tags` (WAV files carry none), calling
+/// `progress(done, total)` in frames now and then.
 pub fn export(
     path: &Path,
     program: &Program,
     sound: ClickSound,
     voicing: Voicing,
     spec: FileSpec,
+    tags: &Tags,
     progress: impl FnMut(u64, u64),
 ) -> Result<ExportSummary, ExportError> {
     let format = FileFormat::from_path(path)?;
-    check_bits(format, spec.bits)?;
+    check_spec(format, spec)?;
     let renderer = TrackRenderer::new(program, sound, voicing, spec)?;
-    export_renderer(path, renderer, spec, progress)
+    export_renderer(path, renderer, spec, tags, progress)
 }
 
 /// Writes what `renderer` renders (clicks, and music if it has any) to `path`, as
@@ -223,10 +295,11 @@ pub fn export_renderer(
     path: &Path,
     mut renderer: TrackRenderer,
     spec: FileSpec,
+    tags: &Tags,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ExportSummary, ExportError> {
     let format = FileFormat::from_path(path)?;
-    check_bits(format, spec.bits)?;
+    check_spec(format, spec)?;
     let data_bytes = renderer.total_frames() * u64::from(spec.channels) * u64::from(spec.bits / 8);
     // WAV sizes are 32-bit; leave room for the header.
     if format == FileFormat::Wav && data_bytes > u64::from(u32::MAX) - 1_024 {
@@ -234,14 +307,38 @@ pub fn export_renderer(
             minutes: renderer.total_frames() as f64 / f64::from(spec.sample_rate) / 60.0,
         });
     }
-    let io_error = |source| ExportError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let directory = match path.parent() {
+    write_atomically(path, |file| match format {
+        FileFormat::Wav => wav::write(file, &mut renderer, spec, &mut progress),
+        FileFormat::Flac => flac::write(file, &mut renderer, spec, tags, &mut progress),
+        FileFormat::Mp3 => mp3::write(file, &mut renderer, spec, tags, &mut progress),
+        FileFormat::Opus => opus::write(file, &mut renderer, spec, tags, &mut progress),
+    })?;
+    Ok(ExportSummary {
+        frames: renderer.rendered_frames(),
+        steps: renderer.steps(),
+    })
+}
+
+/// The folder a file goes in ("." for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
+    }
+}
+
+/// Checks that files can be created in `folder` (creating it if missing), before any
+/// time goes into rendering.
+pub fn check_folder(folder: &Path) -> Result<(), ExportError> {
+    let folder_error = |source| ExportError::Folder {
+        path: folder.to_owned(),
+        source,
     };
+    std::fs::create_dir_all(folder).map_err(folder_error)?;
+    temporary_in(folder).map(drop).map_err(folder_error)
+}
+
+fn temporary_in(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".cadence-coach-render");
     // Temporary files are private by default; an exported track is an ordinary file.
@@ -250,27 +347,66 @@ pub fn export_renderer(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut temporary = builder.tempfile_in(directory).map_err(io_error)?;
-    match format {
-        FileFormat::Wav => wav::write(temporary.as_file_mut(), &mut renderer, spec, &mut progress)?,
-        FileFormat::Flac => {
-            flac::write(temporary.as_file_mut(), &mut renderer, spec, &mut progress)?
-        }
-    }
+    builder.tempfile_in(folder)
+}
+
+/// Writes `path` through a temporary file in the same folder, synced and renamed into
+/// place only when `write` succeeds; on any error the temporary file is removed.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let io_error = |source| ExportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let folder = folder_of(path);
+    let mut temporary = temporary_in(folder).map_err(|source| ExportError::Folder {
+        path: folder.to_owned(),
+        source,
+    })?;
+    write(temporary.as_file_mut()).map_err(|error| match error {
+        // Name the file the user asked for, not the temporary one.
+        ExportError::Write(source) => io_error(source),
+        error => error,
+    })?;
     temporary.as_file().sync_all().map_err(io_error)?;
     temporary
         .persist(path)
         .map_err(|error| io_error(error.error))?;
-    Ok(ExportSummary {
-        frames: renderer.rendered_frames(),
-        steps: renderer.steps(),
-    })
+    // The rename is durable once the folder is synced; a failure here loses nothing.
+    if let Ok(folder) = File::open(folder) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+/// Refuses settings the format cannot hold, saying what it can.
+pub fn check_spec(format: FileFormat, spec: FileSpec) -> Result<(), ExportError> {
+    let rates: Option<(&[u32], &'static str)> = match format {
+        FileFormat::Wav | FileFormat::Flac => None,
+        FileFormat::Mp3 => Some((&mp3::SAMPLE_RATES, mp3::SAMPLE_RATES_TEXT)),
+        FileFormat::Opus => Some((&opus::SAMPLE_RATES, opus::SAMPLE_RATES_TEXT)),
+    };
+    if let Some((rates, allowed)) = rates
+        && !rates.contains(&spec.sample_rate)
+    {
+        return Err(ExportError::UnsupportedSampleRate {
+            format,
+            rate: spec.sample_rate,
+            allowed,
+        });
+    }
+    if format.is_lossy() {
+        return Ok(());
+    }
+    check_bits(format, spec.bits)
 }
 
 fn check_bits(format: FileFormat, bits: u16) -> Result<(), ExportError> {
-    let allowed: &[u16] = match format {
-        FileFormat::Wav => &[16, 24, 32],
-        FileFormat::Flac => &[16, 24],
+    let (allowed, text): (&[u16], _) = match format {
+        FileFormat::Wav => (&[16, 24, 32], "16, 24 or 32"),
+        FileFormat::Flac | FileFormat::Mp3 | FileFormat::Opus => (&[16, 24], "16 or 24"),
     };
     if allowed.contains(&bits) {
         return Ok(());
@@ -278,10 +414,7 @@ fn check_bits(format: FileFormat, bits: u16) -> Result<(), ExportError> {
     Err(ExportError::UnsupportedBits {
         format,
         bits,
-        allowed: match format {
-            FileFormat::Wav => "16, 24 or 32",
-            FileFormat::Flac => "16 or 24",
-        },
+        allowed: text,
     })
 }
 

@@ -16,6 +16,7 @@ static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisable
 const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    fail_writes_past_the_file_size_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
@@ -45,6 +46,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// By default a write past the file-size limit (`ulimit -f`) kills the process, which
+/// would leave a half-written temporary file behind; ignored, the write fails with
+/// "File too large" and the exporter removes its temporary file and reports it.
+fn fail_writes_past_the_file_size_limit() {
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread exists; SIG_IGN installs no handler
+    // code, so nothing can run in signal context.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -25,6 +25,7 @@ pub mod clock;
 mod fields;
 mod history_screen;
 pub mod metronome;
+mod phone_export;
 mod plan_screen;
 mod records;
 mod run_screen;

@@ -158,13 +158,13 @@ fn every_bad_number_is_refused_with_a_reason() {
             &[
                 "render",
                 "--out",
-                "track.mp3",
+                "track.ogg",
                 "--minutes",
                 "1",
                 "--spm",
                 "170",
             ],
-            ".wav or .flac",
+            ".mp3, .opus, .flac or .wav",
         ),
         (
             &[

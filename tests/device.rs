@@ -315,7 +315,10 @@ fn the_command_line_plays_and_lists_devices() {
     );
     // The summary says what the output ran with (underruns are possible on a busy
     // machine, so their count is not asserted).
-    assert!(stdout.contains("pulseaudio, fixed 480-frame buffer"), "stdout: {stdout}");
+    assert!(
+        stdout.contains("pulseaudio, fixed 480-frame buffer"),
+        "stdout: {stdout}"
+    );
 
     let output = run_cli(&server, &["devices"]);
     let stdout = String::from_utf8_lossy(&output.stdout);

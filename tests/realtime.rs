@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use assert_no_alloc::{AllocDisabler, assert_no_alloc};
 use cadence_coach::engine::{
-    Accent, BuiltinSound, ClickSound, Command, EngineConfig, EngineEvent, FeedbackChange, Program,
-    Voicing, engine,
+    Accent, BuiltinSound, ClickSound, Command, CueKind, CueMark, EngineConfig, EngineEvent,
+    FeedbackChange, Program, Voicing, engine,
 };
 
 #[global_allocator]
@@ -45,6 +45,15 @@ fn rendering_through_every_command_never_allocates() {
             audible: true,
         },
     ];
+    // Cues sound through the same voices: one in the clicks, one in the silence.
+    program.cues = CueKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &kind)| CueMark {
+            at_seconds: 0.5 + 0.5 * i as f64,
+            kind,
+        })
+        .collect();
     // Everything a command owns is built here, outside the guard.
     let commands = vec![
         Command::Start {

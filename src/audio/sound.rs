@@ -127,7 +127,7 @@ fn describe(error: &rodio::decoder::DecoderError) -> String {
 mod tests {
     use super::*;
     use crate::engine::{BuiltinSound, NORMAL_PEAK, Program, Voicing};
-    use crate::export::{FileSpec, export};
+    use crate::export::{FileSpec, Tags, export};
 
     fn peak(samples: &[f32]) -> f32 {
         samples.iter().fold(0.0f32, |m, s| m.max(s.abs()))
@@ -228,6 +228,7 @@ mod tests {
                 channels: 2,
                 bits: 24,
             },
+            &Tags::default(),
             |_, _| {},
         )
         .unwrap();

@@ -1,7 +1,10 @@
-//! `cadence-coach render`: write the click track the live engine would play to a file.
+//! `cadence-coach render`: write the click track the live engine would play to a file, or
+//! the runs of your plan (today's, one week's, or every week's with a playlist).
+
+mod plan;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -12,18 +15,21 @@ use super::args::{
 };
 use crate::audio;
 use crate::coach::SoundSettings;
-use crate::export::{self, ExportError, FileFormat, FileSpec};
+use crate::engine::{ClickSound, Voicing};
+use crate::export::{self, ExportError, FileFormat, FileSpec, Tags};
 
-/// Render a click track to a WAV or FLAC file (first click at sample 0).
+/// Render a click track, or the runs of your plan, to an MP3, Opus, FLAC or WAV file
+/// (first click at sample 0).
 #[derive(Args, Debug)]
 pub struct RenderArgs {
-    /// File to write; the extension (.wav or .flac) picks the format.
+    /// File to write; the extension (.mp3, .opus, .flac or .wav) picks the format. With
+    /// --all-weeks, the folder to write into (created if missing).
     #[arg(long)]
     pub out: PathBuf,
 
     /// Length of the track in minutes (at most 600).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_minutes)]
-    pub minutes: f64,
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_minutes, required_unless_present = "plan")]
+    pub minutes: Option<f64>,
 
     #[command(flatten)]
     pub tempo: TempoArgs,
@@ -36,23 +42,45 @@ pub struct RenderArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = parse_glide_minutes, requires = "glide_from")]
     pub glide_minutes: Option<f64>,
 
+    /// Render a run of your plan, with its warm-up, glide, hold, fading clicks, cool-down
+    /// and cues: today's, or the one given by --week or --all-weeks.
+    #[arg(long, conflicts_with_all = ["minutes", "spm", "baseline", "glide_from"])]
+    pub plan: bool,
+
+    /// With --plan: the run of this plan week (1 to the plan's weeks).
+    #[arg(long, requires = "plan", allow_negative_numbers = true, value_parser = plan::parse_week)]
+    pub week: Option<u8>,
+
+    /// With --week: which run of the week (1 to the runs per week). Every run of a week
+    /// is the same session; the number goes into the file's name and title.
+    #[arg(long, requires = "week", allow_negative_numbers = true, value_parser = plan::parse_run)]
+    pub run: Option<u8>,
+
+    /// With --plan: one file per week of the plan, and a playlist, into the --out folder.
+    #[arg(long, requires = "plan", conflicts_with = "week")]
+    pub all_weeks: bool,
+
+    /// With --all-weeks: the files' format (mp3, opus, flac or wav).
+    #[arg(long, requires = "all_weeks", default_value = "mp3", value_parser = plan::parse_format)]
+    pub format: FileFormat,
+
     #[command(flatten)]
     pub sound: SoundArgs,
 
-    /// Sample rate in Hz (8000-192000).
-    #[arg(long, default_value = "48000", allow_negative_numbers = true, value_parser = parse_sample_rate)]
-    pub sample_rate: u32,
+    #[command(flatten)]
+    pub music: MusicArgs,
+
+    /// Sample rate in Hz (8000-192000) [default: 24000 for MP3, 48000 otherwise].
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_sample_rate)]
+    pub sample_rate: Option<u32>,
 
     /// 1 (mono) or 2 (stereo).
     #[arg(long, default_value = "1", allow_negative_numbers = true, value_parser = parse_channels)]
     pub channels: u16,
 
-    /// Bits per sample: 16, 24, or 32 (float, WAV only).
+    /// Bits per sample of WAV and FLAC: 16, 24, or 32 (float, WAV only).
     #[arg(long, default_value = "16", allow_negative_numbers = true, value_parser = parse_bits)]
     pub bits: u16,
-
-    #[command(flatten)]
-    pub music: MusicArgs,
 }
 
 /// Your own songs beside the clicks, stretched to the step rate with beats on steps.
@@ -86,7 +114,18 @@ impl MusicArgs {
     }
 }
 
-pub fn run(args: RenderArgs, data_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(args: RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
+    if args.plan {
+        if args.music.music.is_some() {
+            return Err(UsageError(
+                "--music does not go with --plan yet; render the planned run without it, \
+                 or a free run with --spm and --music"
+                    .into(),
+            )
+            .into());
+        }
+        return plan::run(&args, data_dir);
+    }
     let format = FileFormat::from_path(&args.out).map_err(|e| UsageError(e.to_string()))?;
     if format == FileFormat::Flac && args.bits == 32 {
         return Err(UsageError(
@@ -95,34 +134,17 @@ pub fn run(args: RenderArgs, data_dir: Option<&std::path::Path>) -> anyhow::Resu
         )
         .into());
     }
+    let minutes = args.minutes.unwrap_or_default();
     let target = args.tempo.target()?;
     let (glide_from, glide_minutes) = match (args.glide_from, args.tempo.warmup_minutes) {
         (Some(from), _) => (Some(from), args.glide_minutes.unwrap_or(0.0)),
         (None, Some(warmup)) => (target.baseline, warmup),
         (None, None) => (None, 0.0),
     };
-    let mut program = program(target, glide_from, glide_minutes, Some(args.minutes))?;
+    let mut program = program(target, glide_from, glide_minutes, Some(minutes))?;
     args.music.apply_to(&mut program);
-    // Files do not depend on the profile: the same command renders the same track.
-    let (sound, voicing) = args.sound.resolve(&SoundSettings::default());
-    let sound = audio::load_sound(&sound, args.sample_rate)?;
-    let spec = FileSpec {
-        sample_rate: args.sample_rate,
-        channels: args.channels,
-        bits: args.bits,
-    };
-
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {percent:>3}% {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_message(format!("rendering {}", args.out.display()));
-        Some(bar)
-    } else {
-        None
-    };
+    let (sound, voicing, spec) = render_settings(&args, format)?;
+    let bar = progress_bar(&args.out);
     let mut renderer = export::TrackRenderer::new(&program, sound, voicing, spec)?;
     let mut with_music = "";
     if let Some(dir) = &args.music.music {
@@ -143,19 +165,19 @@ pub fn run(args: RenderArgs, data_dir: Option<&std::path::Path>) -> anyhow::Resu
             };
         }
     }
-    let summary = export::export_renderer(&args.out, renderer, spec, |done, total| {
-        if let Some(bar) = &bar {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-    })
-    .map_err(|error| match error {
-        // Settings the user can change: a usage error, like a bad number.
-        ExportError::TooLongForWav { .. } | ExportError::UnsupportedBits { .. } => {
-            anyhow::Error::new(UsageError(error.to_string()))
-        }
-        error => anyhow::Error::new(error).context(format!("rendering {}", args.out.display())),
-    })?;
+    let summary = export::export_renderer(
+        &args.out,
+        renderer,
+        spec,
+        &Tags::default(),
+        |done, total| {
+            if let Some(bar) = &bar {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+        },
+    )
+    .map_err(|error| export_error(error, &args.out))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -166,14 +188,66 @@ pub fn run(args: RenderArgs, data_dir: Option<&std::path::Path>) -> anyhow::Resu
         _ => String::new(),
     };
     println!(
-        "wrote {}: {} min of {}{glide}{with_music}, {} steps, {} Hz, {} channel(s), {}-bit {format}",
+        "wrote {}: {minutes} min of {}{glide}{with_music}, {} steps, {}",
         args.out.display(),
-        args.minutes,
         target.describe(),
         summary.steps,
-        spec.sample_rate,
-        spec.channels,
-        spec.bits,
+        describe_spec(spec, format),
     );
     Ok(())
+}
+
+/// The click, its voicing and the sample format. Files do not depend on the profile:
+/// the same command renders the same track.
+fn render_settings(
+    args: &RenderArgs,
+    format: FileFormat,
+) -> anyhow::Result<(ClickSound, Voicing, FileSpec)> {
+    let spec = FileSpec {
+        sample_rate: args
+            .sample_rate
+            .unwrap_or_else(|| format.default_sample_rate()),
+        channels: args.channels,
+        bits: args.bits,
+    };
+    export::check_spec(format, spec).map_err(|error| UsageError(error.to_string()))?;
+    let (sound, voicing) = args.sound.resolve(&SoundSettings::default());
+    let sound = audio::load_sound(&sound, spec.sample_rate)?;
+    Ok((sound, voicing, spec))
+}
+
+/// "48000 Hz mono 16-bit FLAC", "24000 Hz mono MP3".
+fn describe_spec(spec: FileSpec, format: FileFormat) -> String {
+    let channels = if spec.channels == 1 { "mono" } else { "stereo" };
+    if format.is_lossy() {
+        format!("{} Hz {channels} {format}", spec.sample_rate)
+    } else {
+        format!(
+            "{} Hz {channels} {}-bit {format}",
+            spec.sample_rate, spec.bits
+        )
+    }
+}
+
+/// Settings and places the user can change are usage errors, like a bad number.
+fn export_error(error: ExportError, out: &Path) -> anyhow::Error {
+    if error.is_usage() {
+        anyhow::Error::new(UsageError(error.to_string()))
+    } else {
+        anyhow::Error::new(error).context(format!("rendering {}", out.display()))
+    }
+}
+
+/// A progress bar on a terminal; nothing in a script.
+fn progress_bar(out: &Path) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {percent:>3}% {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("rendering {}", out.display()));
+    Some(bar)
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::{CoachError, check_int};
-use crate::engine::{FeedbackChange, Program, Segment, TempoMap};
+use crate::engine::{CueKind, CueMark, FeedbackChange, Program, Segment, TempoMap};
 
 /// Slowest rate a session may play, in spm (a brisk walk).
 pub const MIN_SESSION_SPM: u16 = 60;
@@ -218,11 +218,53 @@ impl SessionProfile {
         if let Some(seconds) = times.cool_down_seconds.filter(|&s| s > 0) {
             segments.push(glide(target, start, seconds));
         }
+        let feedback = self.feedback_changes();
         Program {
             tempo: TempoMap { segments },
             seconds: Some(f64::from(times.total_seconds())),
-            feedback: self.feedback_changes(),
+            cues: self.cue_marks(&feedback),
+            feedback,
         }
+    }
+
+    /// A cue at each change the runner should know of without looking, in time order.
+    /// A cue sounds in the gap between the two steps around its time, so the times are
+    /// chosen for the gap wanted: "clicks off" one step before the last click, so it
+    /// comes while the clicks still sound; "finish" between the last two steps.
+    fn cue_marks(&self, feedback: &[FeedbackChange]) -> Vec<CueMark> {
+        let times = &self.times;
+        let flat = self.start_spm == self.target_spm;
+        let hold_start = f64::from(self.hold_starts_at());
+        let hold_end = f64::from(self.hold_ends_at());
+        let end = f64::from(times.total_seconds());
+        let cool_down = times.cool_down_seconds.unwrap_or(0) > 0 && !flat;
+        let target_step = 60.0 / f64::from(self.target_spm.max(1));
+        let mut marks = Vec::new();
+        let mut mark = |at_seconds: f64, kind: CueKind| marks.push(CueMark { at_seconds, kind });
+        if times.warm_up_seconds > 0 && times.glide_seconds > 0 && !flat {
+            mark(f64::from(times.warm_up_seconds), CueKind::RateUp);
+        }
+        if hold_start > 0.0 && times.hold_seconds > 0 {
+            mark(hold_start, CueKind::AtTarget);
+        }
+        for change in feedback {
+            if !change.audible {
+                mark(change.at_seconds - target_step, CueKind::ClicksOff);
+            } else if change.at_seconds < hold_end || !cool_down {
+                mark(change.at_seconds, CueKind::ClicksBack);
+            }
+        }
+        if cool_down {
+            mark(hold_end, CueKind::RateDown);
+        }
+        let end_spm = if cool_down || times.total_seconds() == times.warm_up_seconds {
+            self.start_spm
+        } else {
+            self.target_spm
+        };
+        mark(end - 60.0 / f64::from(end_spm.max(1)), CueKind::Finish);
+        marks.sort_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds));
+        marks
     }
 
     /// Mute and unmute times, in rising order. Whole seconds, so exact in `f64`.

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::cue::{CompiledCue, CueMark, compile_cues};
 use super::tempo::{TempoMap, TempoTrack, nearest_frame};
 
 /// A session as the engine sees it.
@@ -17,6 +18,9 @@ pub struct Program {
     /// When clicks go silent and come back (faded feedback), in rising time order.
     /// Steps go on being counted while muted.
     pub feedback: Vec<FeedbackChange>,
+    /// Cues at the changes of a planned run. Absent from programs saved before cues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<CueMark>,
 }
 
 /// From `at_seconds` on, clicks are audible or not.
@@ -33,6 +37,7 @@ impl Program {
             tempo: TempoMap::steady(spm),
             seconds,
             feedback: Vec::new(),
+            cues: Vec::new(),
         }
     }
 
@@ -47,6 +52,7 @@ impl Program {
             tempo: TempoMap::glide_then_hold(from_spm, to_spm, glide_seconds),
             seconds,
             feedback: Vec::new(),
+            cues: Vec::new(),
         }
     }
 
@@ -60,8 +66,10 @@ impl Program {
             .map(|change| (nearest_frame(change.at_seconds * rate), change.audible))
             .collect();
         feedback.sort_by_key(|&(frame, _)| frame);
+        let tempo = self.tempo.compile(sample_rate);
         CompiledProgram {
-            tempo: self.tempo.compile(sample_rate),
+            cues: compile_cues(&self.cues, &tempo, sample_rate),
+            tempo,
             end_frame: self
                 .seconds
                 .filter(|s| s.is_finite())
@@ -78,6 +86,8 @@ pub struct CompiledProgram {
     pub(crate) end_frame: Option<u64>,
     /// `(frame, audible)` in rising frame order.
     pub(crate) feedback: Vec<(u64, bool)>,
+    /// In rising step order.
+    pub(crate) cues: Vec<CompiledCue>,
 }
 
 impl CompiledProgram {
@@ -87,6 +97,10 @@ impl CompiledProgram {
 
     pub fn end_frame(&self) -> Option<u64> {
         self.end_frame
+    }
+
+    pub fn cues(&self) -> &[CompiledCue] {
+        &self.cues
     }
 }
 

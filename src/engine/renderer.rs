@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 
 use super::control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
+use super::cue::{CuePlayer, cue_start};
 use super::mixer::Mixer;
 use super::music::MusicInput;
 use super::program::{Accent, CompiledProgram, Program};
@@ -95,6 +96,7 @@ pub fn engine(config: EngineConfig, sound: ClickSound, voicing: Voicing) -> (Eng
         sound: Box::new(sound),
         retiring: Default::default(),
         accent: voicing.accent,
+        cues: CuePlayer::new(sample_rate),
         muted_by_user: false,
         mixer,
         playing: false,
@@ -135,6 +137,7 @@ pub struct Engine {
     sound: Box<ClickSound>,
     retiring: [Option<Box<ClickSound>>; RETIRING_SOUNDS],
     accent: Accent,
+    cues: CuePlayer,
     muted_by_user: bool,
     mixer: Mixer,
     playing: bool,
@@ -300,6 +303,7 @@ impl Engine {
             step += 1;
             self.set_next_step(step);
         }
+        self.cues.restart(&self.program.cues, step);
         self.advance_feedback(at_frame);
         self.playing = true;
     }
@@ -427,6 +431,8 @@ impl Engine {
             self.advance_feedback(self.next_click);
             let audible = self.feedback_audible && !self.muted_by_user && !self.skipping;
             let accented = self.accent.is_accented(self.next_step);
+            let (step, click) = (self.next_step, self.next_click);
+            let mut click_len = 0;
             if audible {
                 let samples = if accented {
                     self.sound.accent()
@@ -434,6 +440,7 @@ impl Engine {
                     self.sound.normal()
                 };
                 let samples = Arc::clone(samples);
+                click_len = samples.len() as u64;
                 let delay = usize::try_from(offset).unwrap_or(usize::MAX);
                 if !self.mixer.trigger(&samples, delay) {
                     self.status.count_dropped_click();
@@ -451,7 +458,8 @@ impl Engine {
                 audible,
                 audible_at,
             });
-            self.set_next_step(self.next_step.saturating_add(1));
+            self.set_next_step(step.saturating_add(1));
+            self.sound_cue(step, click, click_len, block_start);
         }
         self.elapsed = end;
         if self.program.end_frame.is_some_and(|end| end <= block_end) {
@@ -460,6 +468,24 @@ impl Engine {
                 frames: self.elapsed,
                 steps: self.next_step,
             });
+        }
+    }
+}
+
+impl Engine {
+    /// Plays the program's cue for the gap after `step` (which sounded at `click` for
+    /// `click_len` frames), between that click and the next.
+    fn sound_cue(&mut self, step: u64, click: u64, click_len: u64, block_start: u64) {
+        let Some(cue) = self.cues.after(&self.program.cues, step) else {
+            return;
+        };
+        if self.muted_by_user {
+            return;
+        }
+        let start = cue_start(click, click_len, self.next_click, cue.len() as u64);
+        let delay = usize::try_from(start.saturating_sub(block_start)).unwrap_or(usize::MAX);
+        if !self.mixer.trigger(cue, delay) {
+            self.status.count_dropped_click();
         }
     }
 }

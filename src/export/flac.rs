@@ -6,11 +6,14 @@ use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 
 use flacenc::bitsink::ByteSink;
-use flacenc::component::{BitRepr, Stream};
+use flacenc::component::{BitRepr, MetadataBlockData, Stream};
 use flacenc::error::Verify;
 use flacenc::source::{Context, Fill, FrameBuf};
 
-use super::{ExportError, FileSpec, TrackRenderer, to_int};
+use super::{ExportError, FileSpec, Tags, TrackRenderer, to_int};
+
+/// FLAC's metadata block type for Vorbis comments.
+const VORBIS_COMMENT: u8 = 4;
 
 fn flac_error(error: impl std::fmt::Display) -> ExportError {
     ExportError::Flac(error.to_string())
@@ -20,6 +23,7 @@ pub(super) fn write(
     file: &mut File,
     renderer: &mut TrackRenderer,
     spec: FileSpec,
+    tags: &Tags,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<(), ExportError> {
     let channels = usize::from(spec.channels);
@@ -38,6 +42,10 @@ pub(super) fn write(
         .stream_info_mut()
         .set_block_sizes(block_size, block_size)
         .map_err(flac_error)?;
+    stream.add_metadata_block(
+        MetadataBlockData::new_unknown(VORBIS_COMMENT, &tags.vorbis_comment())
+            .map_err(flac_error)?,
+    );
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut sink = ByteSink::new();
     stream.write(&mut sink).map_err(flac_error)?;

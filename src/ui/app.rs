@@ -17,6 +17,7 @@ use super::history_screen::{HistoryForm, export_csv, history_screen_ui};
 use super::metronome::{
     Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
+use super::phone_export::PhoneExport;
 use super::plan_screen::{
     ClearanceForm, MorningForm, PlanForm, PlanScreen, morning_ui, plan_screen_ui,
 };
@@ -209,6 +210,7 @@ pub struct CadenceApp {
     plan: PlanForm,
     morning: MorningForm,
     clearance: ClearanceForm,
+    phone: PhoneExport,
     history: HistoryForm,
     settings: SettingsForm,
     guide: GuideForm,
@@ -267,6 +269,7 @@ impl CadenceApp {
             history: HistoryForm::new(data.store().data_dir()),
             morning: MorningForm::default(),
             clearance: ClearanceForm::default(),
+            phone: PhoneExport::new(),
             run: RunPanel::default(),
             prefs,
             metronome,
@@ -867,6 +870,8 @@ impl eframe::App for CadenceApp {
                             plan: self.data.plan.as_ref(),
                             today,
                             sessions: &self.data.sessions,
+                            phone: &mut self.phone,
+                            sound: &self.data.profile.sound,
                         },
                         &mut self.actions,
                     );

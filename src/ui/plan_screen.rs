@@ -11,10 +11,12 @@ use super::fields::{
     error_line_ui, iso, long_date, parse_baseline, parse_date, parse_increase, parse_runs_per_week,
     parse_weeks, sentence, short_date,
 };
+use super::phone_export::{PhoneExport, phone_export_ui};
 use super::records::Today;
 use crate::coach::progression::Action as Decided;
 use crate::coach::{
-    Baseline, Increase, Morning, Plan, Profile, SessionRecord, TodayKind, WeekRow, WeekStatus,
+    Baseline, Increase, Morning, Plan, Profile, SessionRecord, SoundSettings, TodayKind, WeekRow,
+    WeekStatus,
 };
 
 /// Plans most runners are given: six weeks, three runs a week.
@@ -140,6 +142,9 @@ pub struct PlanScreen<'a> {
     pub plan: Option<&'a Plan>,
     pub today: &'a Today,
     pub sessions: &'a [SessionRecord],
+    pub phone: &'a mut PhoneExport,
+    /// The click the runner chose, for the phone files.
+    pub sound: &'a SoundSettings,
 }
 
 pub fn plan_screen_ui(ui: &mut egui::Ui, screen: PlanScreen<'_>, actions: &mut Vec<Action>) {
@@ -150,6 +155,8 @@ pub fn plan_screen_ui(ui: &mut egui::Ui, screen: PlanScreen<'_>, actions: &mut V
         plan,
         today,
         sessions,
+        phone,
+        sound,
     } = screen;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -177,6 +184,8 @@ pub fn plan_screen_ui(ui: &mut egui::Ui, screen: PlanScreen<'_>, actions: &mut V
                     weeks_ui(ui, today);
                     ui.separator();
                     decisions_ui(ui, today);
+                    ui.separator();
+                    phone_export_ui(ui, phone, plan, today.session.as_ref(), sound);
                 }
                 _ => form_ui(ui, form, plan.is_some(), actions),
             }
