@@ -6,6 +6,7 @@ mod check_in;
 mod data;
 mod devices;
 mod history;
+mod import;
 mod log;
 mod plan;
 mod play;
@@ -43,6 +44,7 @@ pub enum Command {
     CheckIn(check_in::CheckInArgs),
     History(history::HistoryArgs),
     Log(log::LogArgs),
+    Import(import::ImportArgs),
 }
 
 /// Runs a parsed command line.
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::CheckIn(args)) => check_in::run(args, cli.data_dir.as_deref()),
         Some(Command::History(args)) => history::run(args, cli.data_dir.as_deref()),
         Some(Command::Log(args)) => log::run(args, cli.data_dir.as_deref()),
+        Some(Command::Import(args)) => import::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

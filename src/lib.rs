@@ -8,8 +8,8 @@
 //! ```text
 //!   ui/ (eframe app)        cli/ (clap subcommands)
 //!          \                 /
-//!   audio/ (cpal output)   export/ (WAV, FLAC)   store/ (RON files)
-//!          \                 |                    /
+//!   audio/ (cpal output)   export/ (WAV, FLAC)   store/ (RON files)   import/ (FIT, TCX, GPX)
+//!          \                 |                    /                    /
 //!   engine/ (pure audio: tempo, steps, voices)   coach/ (pure domain)
 //! ```
 //!
@@ -39,5 +39,6 @@ pub mod cli;
 pub mod coach;
 pub mod engine;
 pub mod export;
+pub mod import;
 pub mod store;
 pub mod ui;

@@ -22,6 +22,7 @@ mod baseline_screen;
 pub mod clock;
 mod fields;
 mod history_screen;
+mod import_panel;
 pub mod metronome;
 mod plan_screen;
 mod records;

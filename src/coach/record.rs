@@ -13,6 +13,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::calendar::{check_date, check_timestamp, iso_date};
 use super::error::{CoachError, check_f64, check_int, check_len, check_text};
+use super::measured::Measurement;
 use super::session::{MAX_SESSION_SPM, MIN_SESSION_SPM, SessionProfile};
 
 /// The rates the engine actually played, in spm (fractional rates are possible).
@@ -116,6 +117,10 @@ pub struct SessionRecord {
     pub note: String,
     #[serde(default)]
     pub treadmill: Option<Treadmill>,
+    /// The step rate the runner's watch measured, if a watch file was imported for this
+    /// run. Files from before watch import have none.
+    #[serde(default)]
+    pub measured: Option<Measurement>,
 }
 
 impl SessionRecord {
@@ -150,6 +155,7 @@ impl SessionRecord {
             morning: None,
             note: String::new(),
             treadmill: None,
+            measured: None,
         }
     }
 
@@ -293,6 +299,9 @@ impl SessionRecord {
                 -10.0,
                 40.0,
             )?;
+        }
+        if let Some(measured) = &self.measured {
+            measured.validate()?;
         }
         Ok(())
     }

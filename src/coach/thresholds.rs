@@ -30,6 +30,18 @@ pub struct Thresholds {
     pub step_back_fewer_runs: u8,
     /// After a step back: how much shorter the held part of each run is, in percent.
     pub step_back_shorter_percent: u8,
+    /// A run the watch measured held the target when its median moving step rate was at
+    /// most this many spm below it: watches round and jitter by 1-2 spm, so a runner who
+    /// kept to the clicks lands within 2.
+    pub held_median_margin_spm: f64,
+    /// A measured minute counts as "at the target" at most this many spm below it: a
+    /// little more slack than the median, since a hill or a turn pulls single minutes
+    /// down.
+    pub at_target_margin_spm: f64,
+    /// Share of the moving minutes that must be at the target for the step to count as
+    /// run: two thirds leaves room for a warm-up and a cool-down off the clicks' rate,
+    /// but not for drifting back to the old rhythm for half the run.
+    pub at_target_share: f64,
 }
 
 impl Thresholds {
@@ -47,6 +59,9 @@ impl Thresholds {
         workload_spike_percent: 10.0,
         step_back_fewer_runs: 1,
         step_back_shorter_percent: 25,
+        held_median_margin_spm: 2.0,
+        at_target_margin_spm: 3.0,
+        at_target_share: 2.0 / 3.0,
     };
 
     /// Pain that makes the step repeat instead of progress: above safe, below danger.

@@ -13,6 +13,7 @@ use super::baseline_screen::{BaselineForm, CountedMinute, baseline_screen_ui, ta
 use super::clock::{Clock, SystemClock};
 use super::fields::{check_note, long_date, sentence};
 use super::history_screen::{HistoryForm, export_csv, history_screen_ui};
+use super::import_panel::import_runs;
 use super::metronome::{
     Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
@@ -161,6 +162,8 @@ pub enum Action {
     SaveMorning,
     AddClearance,
     ExportCsv,
+    /// Watch files to import (dropped on the window or typed on History).
+    ImportRuns(Vec<std::path::PathBuf>),
 }
 
 pub struct CadenceApp {
@@ -656,6 +659,12 @@ impl CadenceApp {
             Action::SaveMorning => self.save_morning(),
             Action::AddClearance => self.add_clearance(),
             Action::ExportCsv => export_csv(&mut self.history, &self.data.sessions),
+            Action::ImportRuns(paths) => {
+                let offset = self.clock.local_now().offset();
+                import_runs(&mut self.history.import, &mut self.data, &paths, offset);
+                // A new run from the watch asks for its pain like one recorded here.
+                self.ask_for_unlogged_pain();
+            }
         }
     }
 
