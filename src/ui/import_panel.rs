@@ -169,7 +169,7 @@ pub fn minutes_chart_ui(ui: &mut egui::Ui, form: &mut ImportForm, sessions: &[Se
     };
     ui.horizontal(|ui| {
         ui.label(RichText::new("Measured step rate, minute by minute").strong());
-        egui::ComboBox::from_id_salt("measured_run")
+        egui::ComboBox::from_label("Run shown")
             .selected_text(title(selected))
             .show_ui(ui, |ui| {
                 for run in &measured {
