@@ -139,13 +139,16 @@ pub fn run(args: ImportArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&entries)?);
     }
-    if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} files could not be imported; the others were",
-            args.files.len()
-        );
+    match (failed, args.files.len()) {
+        (0, _) => Ok(()),
+        (1, 1) => anyhow::bail!("the file could not be imported"),
+        (failed, total) if failed == total => {
+            anyhow::bail!("none of the {total} files could be imported")
+        }
+        (failed, total) => {
+            anyhow::bail!("{failed} of {total} files could not be imported; the others were")
+        }
     }
-    Ok(())
 }
 
 impl Outcome {
