@@ -204,6 +204,9 @@ pub enum ImportError {
     NoRecords,
     #[error("{0}")]
     Measure(#[from] MeasureError),
+    /// Readings no run can have (a start in the year 3026, say): a damaged file.
+    #[error("the run in this file cannot be kept: {0}")]
+    Implausible(String),
 }
 
 /// A file read into legs; `fingerprint` identifies its bytes.
@@ -228,11 +231,12 @@ pub fn import_bytes(bytes: &[u8], options: Options) -> Result<Imported, ImportEr
         let elapsed_seconds = leg.elapsed_seconds();
         let measurement = if leg.sport.is_run() {
             let source = source_id(&fingerprint, index);
-            Some(Measurement::from_samples(
-                source,
-                leg.started_at,
-                &leg.samples,
-            )?)
+            let measured = Measurement::from_samples(source, leg.started_at, &leg.samples)?;
+            // What could not be saved is refused here, with the file's name, not later.
+            measured
+                .validate()
+                .map_err(|error| ImportError::Implausible(error.to_string()))?;
+            Some(measured)
         } else {
             None
         };

@@ -357,3 +357,72 @@ fn a_gpx_without_cadence_and_a_cut_tcx_are_clear() {
     let error = import_bytes(&tcx[..tcx.len() / 2], Options::default()).unwrap_err();
     assert!(matches!(error, ImportError::Truncated("TCX")), "{error}");
 }
+
+mod damaged_files {
+    //! Random damage to real and hand-written files, and random bytes: every reader
+    //! must refuse or accept cleanly (no panic), and whatever it accepts must validate.
+    //! (The cargo-fuzz target in fuzz/ does the same at length.)
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn seeds() -> Vec<Vec<u8>> {
+        let fit_run = fit::activity(&[Leg {
+            sport: fit::RUNNING,
+            records: steady_records(1_795_000_000, 3, |s| 80 + (s % 5) as u8),
+        }]);
+        let tcx = br#"<TrainingCenterDatabase><Activities><Activity Sport="Running"><Lap><Track>
+<Trackpoint><Time>2026-11-24T06:30:00Z</Time><Extensions><ns3:TPX><ns3:RunCadence>84</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>
+<Trackpoint><Time>2026-11-24T06:30:01Z</Time><Extensions><ns3:TPX><ns3:RunCadence>85</ns3:RunCadence></ns3:TPX></Extensions></Trackpoint>
+</Track></Lap></Activity></Activities></TrainingCenterDatabase>"#
+            .to_vec();
+        let gpx = br#"<gpx><trk><trkseg>
+<trkpt lat="0" lon="0"><time>2026-11-24T06:30:00Z</time><extensions><gpxtpx:cad>84</gpxtpx:cad></extensions></trkpt>
+<trkpt lat="0" lon="0"><time>2026-11-24T06:30:01Z</time><extensions><gpxtpx:cad>85</gpxtpx:cad></extensions></trkpt>
+</trkseg></trk></gpx>"#
+            .to_vec();
+        vec![read_sample("garmin-fenix-5-run.fit"), fit_run, tcx, gpx]
+    }
+
+    fn check(bytes: &[u8]) {
+        if let Ok(imported) = import_bytes(bytes, Options::default()) {
+            for leg in imported.legs {
+                if let Some(measured) = leg.measurement {
+                    assert!(measured.validate().is_ok(), "{measured:?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn damaged_files_never_panic(
+            seed in 0usize..4,
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            let mut bytes = seeds().swap_remove(seed);
+            for (at, byte) in edits {
+                let len = bytes.len();
+                bytes[at % len] = byte;
+            }
+            check(&bytes);
+            let len = bytes.len();
+            check(&bytes[..cut % len]);
+            if seed < 2 {
+                // The damage with fresh CRCs, so the FIT parser reads past its checks.
+                check(&fit::finish(&bytes[14..len - 2]));
+            }
+        }
+
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            check(&bytes);
+            let mut fit = fit::finish(&bytes);
+            check(&fit);
+            fit.truncate(fit.len() / 2);
+            check(&fit);
+        }
+    }
+}
