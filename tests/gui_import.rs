@@ -122,3 +122,33 @@ fn dropped_files_are_imported_and_bad_ones_named() {
     app.harness
         .get_by_label_contains("Worst pain during the run");
 }
+
+#[test]
+fn the_baseline_screen_takes_the_natural_rate_from_an_easy_run() {
+    let mut app = App::start(|_| {});
+    // 5 minutes warming up at 75 strides (150 spm), then 20 at 81 (162).
+    let records = fit::steady_records(gui::NOW.unix_timestamp() - 86_400, 25, |second| {
+        if second < 300 { 75 } else { 81 }
+    });
+    let path = app.dir.path().join("easy.fit");
+    std::fs::write(
+        &path,
+        fit::activity(&[fit::Leg {
+            sport: fit::RUNNING,
+            records,
+        }]),
+    )
+    .expect("written");
+    app.click("Baseline");
+    app.type_into(
+        "Or from a watch file of an easy run",
+        &path.display().to_string(),
+    );
+    app.click("Use this run");
+    app.harness.get_by_label(
+        "From the run of 22 Nov: the median step rate of minutes 6-25 while moving, the \
+         warm-up left out: 162 spm.",
+    );
+    let typed = app.text_containing("Natural step rate (spm)");
+    assert_eq!(typed, "162");
+}
