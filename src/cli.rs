@@ -8,6 +8,7 @@ mod check_in;
 mod data;
 mod devices;
 mod history;
+mod import;
 mod log;
 mod music;
 mod pain;
@@ -57,6 +58,7 @@ pub enum Command {
     Warmup(warmup::WarmupArgs),
     Advice(advice::AdviceArgs),
     Music(music::MusicArgs),
+    Import(import::ImportArgs),
 }
 
 /// Runs a parsed command line.
@@ -78,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Warmup(args)) => warmup::run(args, cli.data_dir.as_deref()),
         Some(Command::Advice(args)) => advice::run(args),
         Some(Command::Music(args)) => music::run(args, cli.data_dir.as_deref()),
+        Some(Command::Import(args)) => import::run(args, cli.data_dir.as_deref()),
         None => crate::ui::run_app(cli.data_dir.as_deref()),
     }
 }

@@ -14,6 +14,8 @@
 //! * [`progression`]: the pain rules that move the runner along the ladder.
 //! * [`workload`]: weekly running time and spikes.
 //! * [`record`]: what was logged about each run.
+//! * [`measured`]: the step rate a watch measured on a run, and the time at a target.
+//! * [`imported`]: where an imported measurement goes in the log.
 //! * [`history`]: the log as a list, weekly minutes and a CSV export.
 //! * [`profile`]: the runner's baseline, chosen increase, sound and clearances.
 //! * [`risk`]: the runner's risk factors and the longer steps they call for.
@@ -28,6 +30,8 @@ pub mod baseline;
 mod calendar;
 mod error;
 pub mod history;
+pub mod imported;
+pub mod measured;
 pub mod plan;
 pub mod profile;
 pub mod progression;
@@ -35,6 +39,7 @@ pub mod record;
 pub mod risk;
 pub mod session;
 pub mod target;
+mod target_held;
 mod thresholds;
 pub mod warmup;
 pub mod workload;
@@ -43,6 +48,7 @@ pub use activity::{Activity, ActivityKind, Exercise, ExerciseSets, Shoe, Trainin
 pub use baseline::{Advisory, Baseline, BaselineMethod, CountedFeet};
 pub use calendar::{MAX_YEAR, MIN_YEAR};
 pub use error::CoachError;
+pub use measured::{MeasureError, Measurement, MinuteRate, Sample};
 pub use plan::{AfterRun, FeedbackLevel, Plan, Step, TodayKind, TodaySession, WeekRow, WeekStatus};
 pub use profile::{Profile, SoundSettings};
 pub use progression::{

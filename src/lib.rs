@@ -8,7 +8,8 @@
 //! ```text
 //!   ui/ (eframe app)        cli/ (clap subcommands)
 //!          \                 /
-//!   audio/ (cpal output)   export/ (WAV, FLAC)   store/ (RON files)   music/ (songs)
+//!   audio/ (cpal output)   export/ (files)   store/ (RON files)   import/ (FIT, TCX, GPX)
+//!                                                                 music/ (songs)
 //!          \                 |                    /                    /
 //!   engine/ (pure audio: tempo, steps, voices)   coach/ (pure domain)
 //! ```
@@ -42,6 +43,7 @@ pub mod cli;
 pub mod coach;
 pub mod engine;
 pub mod export;
+pub mod import;
 pub mod music;
 pub mod store;
 pub mod ui;

@@ -24,6 +24,7 @@ mod baseline_screen;
 pub mod clock;
 mod fields;
 mod history_screen;
+mod import_panel;
 pub mod metronome;
 mod phone_export;
 mod plan_screen;

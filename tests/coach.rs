@@ -315,3 +315,51 @@ fn a_run_without_its_pain_logged_holds_the_step() {
     let progress = plan.progress(&log, date!(2026 - 05 - 11));
     assert_eq!(progress.decisions.last().unwrap().action, Action::Progress);
 }
+
+/// The watch's readings for a 30-minute run on `date`: `spm(minute)`, every second.
+fn watch_says(date: Date, spm: impl Fn(usize) -> f64) -> cadence_coach::coach::Measurement {
+    use cadence_coach::coach::{Measurement, Sample};
+    let started_at = PrimitiveDateTime::new(date, Time::from_hms(5, 0, 0).unwrap()).assume_utc();
+    let samples: Vec<Sample> = (0..1_800)
+        .map(|second| Sample {
+            seconds: second as f64,
+            spm: Some(spm(second / 60)),
+            ..Sample::default()
+        })
+        .collect();
+    Measurement::from_samples(format!("watch-{date}"), started_at, &samples).unwrap()
+}
+
+#[test]
+fn a_measured_run_that_drifted_off_the_target_holds_the_step() {
+    let plan = plan();
+    // Week 1's target is 164 spm. Tuesday's run held it for 9 minutes, then went back
+    // to the old 156.
+    let mut tuesday = run(date!(2026 - 05 - 05), 1, 1, Morning::Same);
+    tuesday.measured = Some(watch_says(date!(2026 - 05 - 05), |minute| {
+        if minute < 9 { 164.0 } else { 156.0 }
+    }));
+    let mut thursday = run(date!(2026 - 05 - 07), 1, 1, Morning::Same);
+    thursday.measured = Some(watch_says(date!(2026 - 05 - 07), |_| 163.0));
+    let log = RunLog::new(vec![
+        tuesday.clone(),
+        thursday,
+        run(date!(2026 - 05 - 09), 2, 1, Morning::Same),
+    ]);
+    let progress = plan.progress(&log, date!(2026 - 05 - 11));
+    let decision = progress.decisions.last().expect("the step was evaluated");
+    assert_eq!(decision.action, Action::Hold);
+    assert_eq!(
+        decision.reason,
+        "Holding at 164 spm this week: on Tuesday you ran 156 spm on average and were at \
+         the target for 9 of 30 minutes. Keep the clicks on for the whole run this week."
+    );
+
+    // Held for 24 of 30 minutes (the last six drifting): the step counts.
+    let mut log = log;
+    log.records[0].measured = Some(watch_says(date!(2026 - 05 - 05), |minute| {
+        if minute < 24 { 164.0 } else { 156.0 }
+    }));
+    let progress = plan.progress(&log, date!(2026 - 05 - 11));
+    assert_eq!(progress.decisions.last().unwrap().action, Action::Progress);
+}

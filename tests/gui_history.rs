@@ -43,7 +43,7 @@ fn history_charts_the_runs_marks_the_spike_and_exports_them() {
 
     // The three charts, each with its series.
     app.harness
-        .get_by_label("Step rate: target and played (spm)");
+        .get_by_label("Step rate: target, played and measured (spm)");
     app.harness
         .get_by_label("Knee pain during and after (0-10)");
     app.harness

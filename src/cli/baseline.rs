@@ -21,7 +21,7 @@ use crate::engine::{Accent, BuiltinSound, EngineHandle, Program, SoundChoice, Vo
 pub struct BaselineArgs {
     /// Strikes counted in one minute of easy running (right foot only, unless
     /// --both-feet).
-    #[arg(long, conflicts_with = "tap", required_unless_present = "tap")]
+    #[arg(long, conflicts_with_all = ["tap", "from_run"], required_unless_present_any = ["tap", "from_run"])]
     pub count: Option<u32>,
 
     /// The count is of both feet (every step), not the right foot.
@@ -30,8 +30,13 @@ pub struct BaselineArgs {
 
     /// Count a minute here: press Enter on every right-foot strike, between a start and
     /// an end beep.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from_run")]
     pub tap: bool,
+
+    /// Take it from an easy run your watch recorded (FIT, TCX or GPX): the median step
+    /// rate while moving, the warm-up left out.
+    #[arg(long, value_name = "FILE")]
+    pub from_run: Option<std::path::PathBuf>,
 
     /// Save the result as your baseline (with --tap on a terminal you are asked).
     #[arg(long)]
@@ -58,8 +63,14 @@ pub fn run(args: BaselineArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let usage = |error: crate::coach::CoachError| UsageError(error.to_string());
     let increase = args.increase;
     let asks = std::io::stdin().is_terminal();
-    let baseline = match args.count {
-        Some(count) => {
+    let mut measured_on = data::today();
+    let baseline = match (args.count, &args.from_run) {
+        (_, Some(path)) => {
+            let (baseline, run_day) = from_run(path)?;
+            measured_on = run_day;
+            baseline
+        }
+        (Some(count), None) => {
             let feet = if args.both_feet {
                 CountedFeet::BothFeet
             } else {
@@ -67,9 +78,9 @@ pub fn run(args: BaselineArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
             };
             Baseline::from_counted_minute(count, feet).map_err(usage)?
         }
-        None => tap_a_minute(Duration::from_secs(u64::from(args.tap_seconds)), asks)?,
+        (None, None) => tap_a_minute(Duration::from_secs(u64::from(args.tap_seconds)), asks)?,
     };
-    let baseline = baseline.measured_on(data::today());
+    let baseline = baseline.measured_on(measured_on);
     println!("natural step rate: {baseline}");
     for increase in [Increase::FIVE, Increase::SEVEN_AND_A_HALF, Increase::TEN] {
         println!("  target {}", Target::new(&baseline, increase));
@@ -98,6 +109,39 @@ pub fn run(args: BaselineArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         println!("not saved (add --save to keep it as your baseline)");
     }
     Ok(())
+}
+
+/// The natural rate from the first running leg of a watch file, saying which part of
+/// the run it used.
+fn from_run(path: &Path) -> anyhow::Result<(Baseline, time::Date)> {
+    let imported = crate::import::import_file(path, crate::import::Options::default())
+        .map_err(|error| super::import::file_error(path, error))?;
+    let Some(measured) = imported.legs.into_iter().find_map(|leg| leg.measurement) else {
+        return Err(super::import::file_error(
+            path,
+            "no run in this file (only other sports)",
+        ));
+    };
+    let Some((spm, first, last)) = measured.natural_rate() else {
+        return Err(super::import::file_error(path, "the run never moves"));
+    };
+    let warm_up = if first > 0 {
+        ", the warm-up left out"
+    } else {
+        ""
+    };
+    println!(
+        "from the run of {}: the median step rate of minutes {}-{} while moving{warm_up} ({:.1} of {:.1} minutes moving)",
+        measured.started_at.date(),
+        first + 1,
+        last + 1,
+        measured.moving_minutes(),
+        measured.elapsed_minutes()
+    );
+    let run_day = measured.started_at.to_offset(data::now().offset()).date();
+    let baseline =
+        Baseline::typed(spm.round()).map_err(|error| super::import::file_error(path, error))?;
+    Ok((baseline, run_day))
 }
 
 fn confirm(baseline: &Baseline) -> anyhow::Result<bool> {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use time::UtcOffset;
 
 use super::record::{Morning, SessionRecord};
+use super::thresholds::Thresholds;
 use super::workload::{self, WeeklyLoad, WorkloadWarning};
 
 /// The columns of the CSV export, in order.
@@ -118,6 +119,26 @@ impl Workload {
     }
 }
 
+/// "163, 9/30 min": the watch's median moving rate, and the minutes at the target of
+/// the moving minutes when the run followed a planned target (a run logged from the
+/// watch alone has none: its "played" rate is the measurement itself); "-" for runs
+/// without a measurement.
+pub fn measured_text(run: &SessionRecord) -> String {
+    let Some(measured) = &run.measured else {
+        return "-".to_string();
+    };
+    let Some(profile) = &run.profile else {
+        return format!("{:.0}", measured.median_spm);
+    };
+    let floor = f64::from(profile.target_spm) - Thresholds::GUIDANCE.at_target_margin_spm;
+    format!(
+        "{:.0}, {:.0}/{:.0} min",
+        measured.median_spm,
+        measured.minutes_at_or_above(floor).floor(),
+        measured.moving_minutes().round()
+    )
+}
+
 /// The history as text: runs newest first, then the weeks with their minutes, each
 /// spike marked, then the warnings in full.
 pub fn text(records: &[SessionRecord]) -> String {
@@ -128,8 +149,8 @@ pub fn text(records: &[SessionRecord]) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<10}  {:>5}  {:>7}  {:>6}  {:>6}  {:<11}  {:<7}  Note",
-        "Date", "Start", "Minutes", "Target", "Avg", "Pain (d/a)", "Morning"
+        "{:<10}  {:>5}  {:>7}  {:>6}  {:>6}  {:<14}  {:<11}  {:<7}  Note",
+        "Date", "Start", "Minutes", "Target", "Avg", "Measured", "Pain (d/a)", "Morning"
     );
     for run in in_order(records).into_iter().rev() {
         let at = run.started_at;
@@ -148,7 +169,7 @@ pub fn text(records: &[SessionRecord]) -> String {
         });
         let _ = writeln!(
             out,
-            "{:<10}  {:02}:{:02}  {:>7.1}  {:>6.0}  {:>6}  {:<11}  {:<7}  {}",
+            "{:<10}  {:02}:{:02}  {:>7.1}  {:>6.0}  {:>6}  {:<14}  {:<11}  {:<7}  {}",
             run.date().to_string(),
             at.hour(),
             at.minute(),
@@ -156,6 +177,7 @@ pub fn text(records: &[SessionRecord]) -> String {
             run.played.target_spm,
             run.average_spm()
                 .map_or_else(|| "-".to_string(), |spm| format!("{spm:.0}")),
+            measured_text(run),
             pain,
             morning,
             run.note.replace(['\n', '\r'], " ")

@@ -42,6 +42,7 @@ use super::plan::{FeedbackLevel, Plan, WeekRow, WeekStatus, render_table};
 use super::record::{Clearance, Morning, RunLog, SessionRecord};
 use super::risk::RiskProfile;
 use super::target::Target;
+use super::target_held;
 use super::thresholds::Thresholds;
 
 /// What a decision does to the runner's level.
@@ -438,6 +439,9 @@ impl<'a> Replay<'a> {
             .filter(|run| !run.pain_logged)
             .map(|run| run.date())
             .collect();
+        // Where the watch measured a run, the step also needs the target held.
+        let short = target_held::shortfall(&self.step_runs, here.spm, day);
+        causes.extend(short.clone());
         if !no_pain.is_empty() {
             causes.push(match no_pain.as_slice() {
                 [one] => format!(
@@ -466,11 +470,14 @@ impl<'a> Replay<'a> {
         self.step_runs.clear();
 
         if !causes.is_empty() {
-            let reason = format!(
+            let mut reason = format!(
                 "Holding at {} spm this week: {}.",
                 here.spm,
                 causes.join(", and ")
             );
+            if short.is_some() {
+                reason.push_str(target_held::ADVICE);
+            }
             self.decide(day, Action::Hold, self.level, reason);
             return;
         }

@@ -13,6 +13,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 use super::calendar::{check_date, check_timestamp, iso_date};
 use super::error::{CoachError, check_f64, check_int, check_len, check_text};
+use super::measured::Measurement;
 use super::risk::RiskProfile;
 use super::session::{MAX_SESSION_SPM, MIN_SESSION_SPM, SessionProfile};
 
@@ -120,6 +121,10 @@ pub struct SessionRecord {
     /// The runner marked the run as mostly downhill (outdoors).
     #[serde(default)]
     pub downhill: bool,
+    /// The step rate the runner's watch measured, if a watch file was imported for this
+    /// run. Files from before watch import have none.
+    #[serde(default)]
+    pub measured: Option<Measurement>,
 }
 
 impl SessionRecord {
@@ -155,6 +160,7 @@ impl SessionRecord {
             note: String::new(),
             treadmill: None,
             downhill: false,
+            measured: None,
         }
     }
 
@@ -298,6 +304,9 @@ impl SessionRecord {
                 -10.0,
                 40.0,
             )?;
+        }
+        if let Some(measured) = &self.measured {
+            measured.validate()?;
         }
         Ok(())
     }

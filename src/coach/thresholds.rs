@@ -59,6 +59,18 @@ pub struct Thresholds {
     pub strength_same_level_weeks: u8,
     /// A pair of shoes this many km old is worn out (400 miles).
     pub shoe_worn_km: f64,
+    /// A run the watch measured held the target when its median moving step rate was at
+    /// most this many spm below it: watches round and jitter by 1-2 spm, so a runner who
+    /// kept to the clicks lands within 2.
+    pub held_median_margin_spm: f64,
+    /// A measured minute counts as "at the target" at most this many spm below it: a
+    /// little more slack than the median, since a hill or a turn pulls single minutes
+    /// down.
+    pub at_target_margin_spm: f64,
+    /// Share of the moving minutes that must be at the target for the step to count as
+    /// run: two thirds leaves room for a warm-up and a cool-down off the clicks' rate,
+    /// but not for drifting back to the old rhythm for half the run.
+    pub at_target_share: f64,
 }
 
 impl Thresholds {
@@ -88,6 +100,9 @@ impl Thresholds {
         strength_session_minutes: 10,
         strength_same_level_weeks: 3,
         shoe_worn_km: 640.0,
+        held_median_margin_spm: 2.0,
+        at_target_margin_spm: 3.0,
+        at_target_share: 2.0 / 3.0,
     };
 
     /// Pain that makes the step repeat instead of progress: above safe, below danger.

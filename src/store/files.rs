@@ -2,7 +2,7 @@
 
 use crate::coach::{Plan, Profile, SessionRecord, Training};
 
-use super::{Document, SESSION_MAX_BYTES, SessionDoc};
+use super::{Document, MigrationError, OldDocument, SESSION_MAX_BYTES, SessionDoc};
 
 /// `plan.ron`: the runner's multi-week plan.
 impl Document for Plan {
@@ -35,10 +35,22 @@ impl Document for Training {
 }
 
 /// `sessions/<id>.ron`: one run each.
+///
+/// Version 2 added `measured` (the watch's measurement of the run). Version 1 files are
+/// version 2 files without it, so they read as they are; the version was raised anyway
+/// so that an older app refuses a newer file instead of saving over it and dropping the
+/// measurement.
 impl Document for SessionRecord {
     const NAME: &'static str = "sessions";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
     const MAX_BYTES: u64 = SESSION_MAX_BYTES;
+
+    fn migrate(old: OldDocument<'_>) -> Result<Self, MigrationError> {
+        match old.version() {
+            1 => old.parse::<SessionRecord>(),
+            other => Err(MigrationError::unsupported(other)),
+        }
+    }
 
     fn validate(&self) -> Result<(), String> {
         SessionRecord::validate(self).map_err(|error| error.to_string())

@@ -14,6 +14,7 @@ use super::baseline_screen::{BaselineForm, CountedMinute, baseline_screen_ui, ta
 use super::clock::{Clock, SystemClock};
 use super::fields::{check_note, long_date, sentence};
 use super::history_screen::{HistoryForm, export_csv, history_screen_ui};
+use super::import_panel::import_runs;
 use super::metronome::{
     Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
@@ -196,6 +197,8 @@ pub enum Action {
     SaveRisk,
     /// Play the pre-run routine's cues.
     Warmup,
+    /// Watch files to import (dropped on the window or typed on History).
+    ImportRuns(Vec<std::path::PathBuf>),
 }
 
 pub struct CadenceApp {
@@ -746,6 +749,12 @@ impl CadenceApp {
                 if let Err(error) = self.metronome.play_warmup(&program) {
                     self.tell([format!("The warm-up cues cannot play: {error}")]);
                 }
+            }
+            Action::ImportRuns(paths) => {
+                let offset = self.clock.local_now().offset();
+                import_runs(&mut self.history.import, &mut self.data, &paths, offset);
+                // A new run from the watch asks for its pain like one recorded here.
+                self.ask_for_unlogged_pain();
             }
         }
     }

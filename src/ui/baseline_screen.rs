@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, RichText};
 
 use super::app::Action;
-use super::fields::{error_line_ui, parse_baseline, parse_increase, sentence};
+use super::fields::{error_line_ui, parse_baseline, parse_increase, sentence, short_date};
 use crate::coach::{Baseline, CountedFeet, Increase, Profile, Target};
 
 /// How long the count lasts.
@@ -87,6 +87,10 @@ pub struct BaselineForm {
     pub cue_error: Option<String>,
     /// The outcome of Save.
     pub saved: Option<Result<String, String>>,
+    /// A watch file of an easy run to take the natural rate from.
+    pub run_path: String,
+    /// What the run gave, or why it could not.
+    pub from_run: Option<Result<String, String>>,
 }
 
 impl BaselineForm {
@@ -115,7 +119,46 @@ impl BaselineForm {
             other_error: None,
             cue_error: None,
             saved: None,
+            run_path: String::new(),
+            from_run: None,
         }
+    }
+
+    /// The natural rate from an easy run's watch file: its median moving step rate,
+    /// the warm-up left out, put in the typed field (to check, then save).
+    fn take_from_run(&mut self) {
+        let path = std::path::PathBuf::from(self.run_path.trim());
+        let imported = match crate::import::import_file(&path, crate::import::Options::default()) {
+            Ok(imported) => imported,
+            Err(error) => {
+                self.from_run = Some(Err(format!("{}: {error}.", path.display())));
+                return;
+            }
+        };
+        let Some(measured) = imported.legs.into_iter().find_map(|leg| leg.measurement) else {
+            self.from_run = Some(Err("No run in this file (only other sports).".into()));
+            return;
+        };
+        let Some((spm, first, last)) = measured.natural_rate() else {
+            self.from_run = Some(Err("The run never moves.".into()));
+            return;
+        };
+        self.typed_text = format!("{spm:.0}");
+        self.typed_error = parse_baseline(&self.typed_text).err();
+        self.use_counted = false;
+        self.saved = None;
+        self.from_run = Some(Ok(format!(
+            "From the run of {}: the median step rate of minutes {}-{} while moving{}: {spm:.0} \
+             spm.",
+            short_date(measured.started_at.date()),
+            first + 1,
+            last + 1,
+            if first > 0 {
+                ", the warm-up left out"
+            } else {
+                ""
+            }
+        )));
     }
 
     /// The natural rate to save: the count's, or the typed one.
@@ -313,6 +356,28 @@ fn typed_ui(ui: &mut egui::Ui, form: &mut BaselineForm) {
         }
     });
     error_line_ui(ui, form.typed_error.as_deref());
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Or from a watch file of an easy run");
+        ui.add_enabled(
+            enabled,
+            egui::TextEdit::singleline(&mut form.run_path).desired_width(300.0),
+        )
+        .labelled_by(label.id);
+        let ready = enabled && !form.run_path.trim().is_empty();
+        if ui
+            .add_enabled(ready, egui::Button::new("Use this run"))
+            .clicked()
+        {
+            form.take_from_run();
+        }
+    });
+    match &form.from_run {
+        Some(Ok(text)) => {
+            ui.label(text);
+        }
+        Some(Err(error)) => error_line_ui(ui, Some(error)),
+        None => {}
+    }
 }
 
 fn increase_ui(ui: &mut egui::Ui, form: &mut BaselineForm) {

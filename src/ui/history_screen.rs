@@ -1,5 +1,6 @@
 //! The History screen: charts of the step rate, the pain and the weekly minutes (spikes
-//! marked and explained), the runs newest first, and a CSV export to a chosen file.
+//! marked and explained), a measured run minute by minute, the runs newest first, watch
+//! files in and a CSV export to a chosen file.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +12,10 @@ use time::Date;
 
 use super::app::Action;
 use super::fields::{error_line_ui, parse_export_path, short_date};
+use super::import_panel::{ImportForm, dropped_files_ui, import_ui, minutes_chart_ui};
 use super::records::Today;
 use crate::coach::SessionRecord;
-use crate::coach::history::morning_text;
+use crate::coach::history::{measured_text, morning_text};
 use crate::store::atomic::write_atomically;
 
 const CHART_HEIGHT: f32 = 180.0;
@@ -23,6 +25,8 @@ pub struct HistoryForm {
     pub path: String,
     pub path_error: Option<String>,
     pub outcome: Option<Result<String, String>>,
+    /// Watch files in, and the chart of a measured run.
+    pub import: ImportForm,
 }
 
 impl HistoryForm {
@@ -41,6 +45,7 @@ impl HistoryForm {
             path: folder.join(CSV_NAME).display().to_string(),
             path_error: None,
             outcome: None,
+            import: ImportForm::default(),
         }
     }
 }
@@ -75,6 +80,7 @@ pub fn history_screen_ui(
     today: &Today,
     actions: &mut Vec<Action>,
 ) {
+    dropped_files_ui(ui, actions);
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -83,11 +89,14 @@ pub fn history_screen_ui(
                 ui.label("No runs yet: every run you start on the Run screen is kept here.");
             } else {
                 rate_chart_ui(ui, sessions);
+                minutes_chart_ui(ui, &mut form.import, sessions);
                 pain_chart_ui(ui, sessions);
                 weekly_chart_ui(ui, today);
                 ui.separator();
                 runs_ui(ui, sessions);
             }
+            ui.separator();
+            import_ui(ui, &mut form.import, actions);
             ui.separator();
             export_ui(ui, form, sessions.len(), actions);
         });
@@ -126,7 +135,7 @@ fn plot(id: &str, legend: Corner, y_steps: [f64; 3]) -> Plot<'static> {
 }
 
 fn rate_chart_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
-    ui.label(RichText::new("Step rate: target and played (spm)").strong());
+    ui.label(RichText::new("Step rate: target, played and measured (spm)").strong());
     let target: Vec<[f64; 2]> = sessions
         .iter()
         .map(|run| [day_x(run), run.played.target_spm])
@@ -135,8 +144,23 @@ fn rate_chart_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
         .iter()
         .filter_map(|run| run.average_spm().map(|spm| [day_x(run), spm]))
         .collect();
+    let measured: Vec<[f64; 2]> = sessions
+        .iter()
+        .filter_map(|run| run.measured.as_ref().map(|m| [day_x(run), m.median_spm]))
+        .collect();
     let colours = chart_colours(ui);
     plot("rate_chart", Corner::LeftTop, [1.0, 5.0, 10.0]).show(ui, |plot| {
+        if !measured.is_empty() {
+            plot.line(
+                Line::new("Measured (median)", PlotPoints::new(measured.clone())).color(colours[3]),
+            );
+            plot.points(
+                Points::new("Measured (median)", PlotPoints::new(measured))
+                    .color(colours[3])
+                    .shape(MarkerShape::Diamond)
+                    .radius(3.5),
+            );
+        }
         plot.line(Line::new("Target", PlotPoints::new(target.clone())).color(colours[0]));
         plot.points(
             Points::new("Target", PlotPoints::new(target))
@@ -259,12 +283,13 @@ fn runs_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
         .id_salt("runs_scroll")
         .show(ui, |ui| {
             egui::Grid::new("runs")
-                .num_columns(7)
+                .num_columns(8)
                 .striped(true)
                 .spacing([14.0, 4.0])
                 .show(ui, |ui| {
                     for title in [
-                        "Date", "Minutes", "Target", "Average", "Pain", "Morning", "Note",
+                        "Date", "Minutes", "Target", "Average", "Measured", "Pain", "Morning",
+                        "Note",
                     ] {
                         ui.label(RichText::new(title).strong());
                     }
@@ -284,6 +309,7 @@ fn runs_ui(ui: &mut egui::Ui, sessions: &[SessionRecord]) {
                             run.average_spm()
                                 .map_or_else(|| "-".into(), |spm| format!("{spm:.0}")),
                         );
+                        ui.label(measured_text(run));
                         let mut pain = format!("{}/{}", run.pain.during, run.pain.after);
                         if run.limp {
                             pain.push_str(" limp");
