@@ -177,6 +177,29 @@ pub const SOURCES: &[Source] = &[
         rule: "A pair of shoes this far along gets a note to replace it.",
         sentence: "Worn-out shoes (around 400 miles) shift load to the knee.",
     },
+    Source {
+        field: "held_median_margin_spm",
+        rule: "A run your watch measured moves you up only if your median moving step \
+               rate was at most this far below the target.",
+        sentence: "Cadence Coach's own rule, not the guidance's: the target is your natural \
+                   rate plus 5-10%, learnt by running to it; a step counts when the watch \
+                   shows you ran it (watches round and jitter by 1-2 spm).",
+    },
+    Source {
+        field: "at_target_margin_spm",
+        rule: "A measured minute counts as at the target when it is at most this far \
+               below it.",
+        sentence: "Cadence Coach's own rule, not the guidance's: a hill or a turn pulls \
+                   single minutes down, so a minute gets a little more slack than the run.",
+    },
+    Source {
+        field: "at_target_share",
+        rule: "At least this share of the moving minutes must be at the target for the \
+               step to count as run.",
+        sentence: "Cadence Coach's own rule, not the guidance's: room for a warm-up and a \
+                   cool-down off the target, but not for drifting back to the old rhythm \
+                   for half the run.",
+    },
 ];
 
 /// One line of the advice page.
