@@ -23,9 +23,14 @@
 //!   through a bounded crossbeam channel read with `try_recv`; events and anything the
 //!   engine no longer needs go out with `try_send`; live figures go out through atomics
 //!   ([`engine::EngineStatus`]). Stream errors are counted into a queue, never printed.
+//!   The engine sits in a slot the callback takes with one compare-and-swap, so a
+//!   reopened stream carries on the same engine; frames the device lost (found from the
+//!   playback times) are skipped so the clicks keep their grid.
 //! * **Control thread** (GUI or CLI): builds programs and sounds (allocation is fine
 //!   here), sends commands through [`engine::EngineHandle`], polls events and status
-//!   without blocking, and frees what the engine hands back.
+//!   without blocking, and frees what the engine hands back. It also calls
+//!   [`audio::AudioOutput::faults`] now and then, which reopens the output with a larger
+//!   buffer after repeated underruns and follows the default device.
 //! * **Music worker** (with `--music`): stretches the songs ([`music::player`]) into a
 //!   wait-free single-producer ring ([`engine::music_ring`]); the audio thread only reads
 //!   and mixes it ([`engine::MusicInput`]), skipping what arrived late.
