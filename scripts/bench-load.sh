@@ -75,14 +75,14 @@ play_gtick() {
   local pid=$!
   sleep 2
   local window
-  window=$(xdotool search --sync --pid "$pid" | head -1)
-  xdotool windowactivate --sync "$window" key space
+  window=$(xdotool search --sync --onlyvisible --pid "$pid" | head -1)
+  xdotool windowfocus --sync "$window" key space
   local before
   before=$(cpu_of "$pid")
   sleep "$seconds"
   local after
   after=$(cpu_of "$pid")
-  xdotool key --window "$window" space
+  xdotool windowfocus --sync "$window" key space
   sleep 0.3
   kill "$pid"
   wait "$pid" 2>/dev/null || true
