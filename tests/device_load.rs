@@ -134,7 +134,7 @@ fn offsets(onsets: &[usize], spacing: f64) -> Vec<f64> {
 }
 
 #[test]
-#[ignore = "under stress-ng the native PulseAudio client still underruns (seen 6 times in 60 s with SCHED_FIFO); run by hand with --ignored"]
+#[ignore = "not yet reliable: passed 2 of 3 runs under stress-ng alone, failed with builds running too (underruns despite SCHED_FIFO); run by hand with --ignored"]
 fn under_full_cpu_load_every_click_lands_on_its_frame() {
     let _serial = serial();
     let Some(server) = PulseServer::start() else {
@@ -167,7 +167,7 @@ fn under_full_cpu_load_every_click_lands_on_its_frame() {
 }
 
 #[test]
-#[ignore = "passed 1 run in 5 on PulseAudio: the times it reports after a stall do not always show the whole loss; run by hand with --ignored"]
+#[ignore = "not yet reliable: passed 9 of 9 runs on a quiet machine but 1 of 5 with builds running, when the reported times did not show the whole loss; run by hand with --ignored"]
 fn a_stalled_callback_does_not_move_the_clicks_after_it() {
     let _serial = serial();
     let Some(server) = PulseServer::start() else {
