@@ -288,9 +288,7 @@ impl AudioOutput {
         let mut faults = self.faults.drain(now);
         if let Driver::Stream(supervisor) = &mut self.driver {
             supervisor.maintain(now, &mut faults, &mut self.faults);
-            if let Some(buffer) = supervisor.buffer() {
-                self.info.buffer = buffer;
-            }
+            self.info.buffer = supervisor.buffer();
             if let Some((name, id)) = supervisor.device() {
                 self.info.device_name = name;
                 self.info.device_id = id;

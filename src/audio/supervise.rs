@@ -63,8 +63,8 @@ impl Supervisor {
     }
 
     /// The buffer now in use.
-    pub(crate) fn buffer(&self) -> Option<BufferSetting> {
-        Some(self.buffer)
+    pub(crate) fn buffer(&self) -> BufferSetting {
+        self.buffer
     }
 
     /// The device now in use, once it changed: (name, id).
