@@ -289,6 +289,7 @@ impl AudioOutput {
         if let Driver::Stream(supervisor) = &mut self.driver {
             supervisor.maintain(now, &mut faults, &mut self.faults);
             self.info.buffer = supervisor.buffer();
+            self.priority = supervisor.priority().clone();
             if let Some((name, id)) = supervisor.device() {
                 self.info.device_name = name;
                 self.info.device_id = id;

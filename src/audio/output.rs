@@ -15,7 +15,7 @@ use cpal::{
 use super::device::{default_config, find_output_device, host_for, name_of};
 use super::fault::{FaultSender, FaultShared, fault_queue};
 use super::monitor::Monitor;
-use super::priority::ThreadCapture;
+use super::priority::{Priority, ThreadCapture, ThreadSnapshot};
 use super::quiet::quietly;
 use super::timeline::{Correction, MIN_GAP, PlaybackTimeline};
 use super::{AudioError, AudioOutput, BufferSetting, OutputInfo, OutputOptions, load_sound};
@@ -48,6 +48,10 @@ pub(crate) struct LiveStream {
     shared: Shared,
     fault_tx: Arc<FaultSender>,
     paused: bool,
+    /// What the current stream's threads got.
+    priority: Priority,
+    /// A stream rebuilt while paused has no callback yet to promote: done on resume.
+    unpromoted: Option<ThreadSnapshot>,
 }
 
 impl LiveStream {
@@ -74,6 +78,9 @@ impl LiveStream {
         };
         let device = device.unwrap_or_else(|| self.device.clone());
         self.stream = None;
+        // The new stream calls back on new threads, which need raising again.
+        self.shared.priority.reset();
+        let threads = ThreadSnapshot::take();
         let stream = quietly(|| {
             build(
                 &device,
@@ -84,13 +91,25 @@ impl LiveStream {
                 &self.fault_tx,
             )
         })?;
-        if !self.paused {
+        let started = Instant::now();
+        if self.paused {
+            self.unpromoted = Some(threads);
+        } else {
             stream.play()?;
+            self.priority = self
+                .shared
+                .priority
+                .promote(started, &threads.started_since());
         }
         self.stream = Some(stream);
         self.device = device;
         self.config = config;
         Ok(())
+    }
+
+    /// What the audio threads of the current stream got.
+    pub(crate) fn priority(&self) -> &Priority {
+        &self.priority
     }
 
     pub(crate) fn has_stream(&self) -> bool {
@@ -106,7 +125,14 @@ impl LiveStream {
             if paused {
                 stream.pause()?;
             } else {
+                let started = Instant::now();
                 stream.play()?;
+                if let Some(threads) = self.unpromoted.take() {
+                    self.priority = self
+                        .shared
+                        .priority
+                        .promote(started, &threads.started_since());
+                }
             }
         }
         self.paused = paused;
@@ -176,6 +202,7 @@ pub(super) fn open(
                 priority: Arc::new(ThreadCapture::default()),
             };
             let fault_tx = Arc::new(fault_tx);
+            let threads = ThreadSnapshot::take();
             let stream = match build(&device, format, config, &player, &shared, &fault_tx) {
                 Ok(stream) => stream,
                 Err(error) => {
@@ -195,7 +222,7 @@ pub(super) fn open(
                 });
                 continue;
             }
-            let priority = shared.priority.promote(started);
+            let priority = shared.priority.promote(started, &threads.started_since());
             let info = OutputInfo {
                 host: host.id().to_string(),
                 device_name: name,
@@ -215,6 +242,8 @@ pub(super) fn open(
                 shared: shared.clone(),
                 fault_tx,
                 paused: false,
+                priority: priority.clone(),
+                unpromoted: None,
             };
             let output = AudioOutput::from_stream(
                 info,

@@ -12,6 +12,7 @@ use super::BufferSetting;
 use super::device::name_of;
 use super::fault::{Fault, FaultReceiver};
 use super::output::LiveStream;
+use super::priority::Priority;
 
 /// This many underruns while playing within [`GROW_WINDOW`] make the buffer grow.
 const GROW_AFTER: usize = 3;
@@ -65,6 +66,11 @@ impl Supervisor {
     /// The buffer now in use.
     pub(crate) fn buffer(&self) -> BufferSetting {
         self.buffer
+    }
+
+    /// What the threads of the stream now in use got.
+    pub(crate) fn priority(&self) -> &Priority {
+        self.live.priority()
     }
 
     /// The device now in use, once it changed: (name, id).
