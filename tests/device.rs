@@ -346,6 +346,33 @@ fn the_command_line_plays_and_lists_devices() {
     drop(server);
 }
 
+#[test]
+fn ten_short_runs_on_an_idle_machine_say_nothing_alarming() {
+    let _serial = serial();
+    let Some(server) = PulseServer::start() else {
+        return;
+    };
+    // Once, the ALSA path printed a wall of harmless `snd_pcm_avail_delay` errors on
+    // every run. Now a run says where it plays on stderr, its summary on stdout, and
+    // nothing else.
+    for run in 1..=10 {
+        let output = run_cli(&server, &["play", "--spm", "170", "--minutes", "0.03"]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "run {run} failed: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert!(
+            lines.len() == 1 && lines[0].starts_with("playing 170 spm on "),
+            "run {run} said more than where it plays: {stderr}"
+        );
+        assert!(
+            stdout.contains("(finished)") && !stdout.contains("problem"),
+            "run {run}: {stdout}"
+        );
+    }
+    drop(server);
+}
+
 /// The first `.ron` file in `folder` once it is in place (the store writes a hidden
 /// temporary file first and renames it).
 fn wait_for_file(folder: &Path, timeout: Duration) -> Option<PathBuf> {

@@ -174,6 +174,12 @@ fn without_a_device_the_flash_goes_on_and_retry_brings_the_sound_back() {
         app.metronome().figures().steps >= 3
     });
 
+    // The runner speeds up mid-run, on the silent clock.
+    let rate = app.state().metronome().spm();
+    app.click("+1 spm");
+    app.click("+1 spm");
+    assert_eq!(app.state().metronome().spm(), rate + 2);
+
     app.outputs.plug_in();
     let before = app.state().metronome().figures();
     app.click("Retry");
@@ -184,6 +190,14 @@ fn without_a_device_the_flash_goes_on_and_retry_brings_the_sound_back() {
     // The run carries on where it was: nothing restarts from zero.
     assert!(metronome.figures().steps >= before.steps);
     assert!(metronome.figures().elapsed >= before.elapsed);
+    // The new output's engine plays the changed rate, not the one the run began with
+    // (its status is published once it has rendered).
+    let changed = f64::from(rate + 2);
+    app.wait_for("the new engine to play the changed rate", |app| {
+        app.metronome()
+            .status()
+            .is_some_and(|status| status.buffers > 0 && (status.spm - changed).abs() < 1e-9)
+    });
     app.wait_for("steps on the device", |app| {
         app.metronome().figures().steps >= before.steps + 3
     });
