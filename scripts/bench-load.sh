@@ -6,6 +6,8 @@
 #
 #   scripts/bench-load.sh [SECONDS]      # default 60
 #
+# CADENCE_BINARY=path runs that build of ours instead of building a release one.
+#
 # Prints a table: clicks heard of those expected, worst offset from the grid (frames and
 # ms), drift (last click's offset), and each player's CPU use (% of one core).
 # Needs: pulseaudio pulseaudio-utils stress-ng gtick xvfb xdotool python3.
@@ -17,8 +19,12 @@ spm=180
 work=$(mktemp -d -t cadence-bench-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; [[ -n ${CADENCE_PULSE_PID:-} ]] && kill "$CADENCE_PULSE_PID" 2>/dev/null; rm -rf "$work"' EXIT
 
-cargo build --release --quiet
-ours=target/release/cadence-coach
+if [[ -n ${CADENCE_BINARY:-} ]]; then
+  ours=$CADENCE_BINARY
+else
+  cargo build --release --quiet
+  ours=target/release/cadence-coach
+fi
 
 eval "$(scripts/pulse-null-sink.sh 2>/dev/null)"
 export XDG_RUNTIME_DIR="$work"

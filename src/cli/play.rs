@@ -193,6 +193,9 @@ fn start_music(
     Ok(Some(MusicWorker { stop, thread }))
 }
 
+/// A stream the sound system never asks to fill plays nothing: rather than wait forever,
+/// `play` says so after this long (a Bluetooth headset can take a few seconds to start).
+const NO_SOUND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the control loop wakes: it only reads status and events, so the clicks'
 /// timing does not depend on it.
 const POLL: Duration = Duration::from_millis(50);
@@ -322,6 +325,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         info.buffer_description(),
         output.priority(),
     );
+    let where_played = format!("'{}' through {}", info.device_name, info.host);
     args.music.apply_to(&mut session.program);
     let music = match &args.music.music {
         Some(dir) => start_music(
@@ -343,6 +347,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
             .context("saving the run as it starts")?;
     }
     handle.start(&session.program)?;
+    let started = Instant::now();
 
     let terminal = std::io::stdout().is_terminal();
     let mut finished = false;
@@ -374,6 +379,13 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         if interrupted.load(Ordering::SeqCst) {
             handle.stop()?;
             break;
+        }
+        if handle.status().buffers == 0 && started.elapsed() > NO_SOUND_TIMEOUT {
+            anyhow::bail!(
+                "{where_played} has not asked for any sound in {} s; try another --device \
+                 or --host",
+                NO_SOUND_TIMEOUT.as_secs()
+            );
         }
         if let Some(recording) = &mut session.recording
             && last_save.elapsed() >= SAVE_RUNNING_EVERY
