@@ -7,7 +7,9 @@
 #   parec -d cadence_test.monitor | ...         # what was played
 #   kill "$CADENCE_PULSE_PID"                   # stop it (its folder goes with it)
 #
-# Works as root too (as on CI). Needs pulseaudio, and libasound2-plugins for ALSA clients.
+# Like a desktop's server (and the tests' one) it asks for real-time scheduling, which is
+# ignored where not permitted. Works as root too (as on CI). Needs pulseaudio, and
+# libasound2-plugins for ALSA clients.
 # A ~/.asoundrc of your own can still redirect ALSA's default device; `--device pulse`
 # always goes through this server.
 set -euo pipefail
@@ -28,7 +30,7 @@ echo "autospawn = no" >"$dir/client.conf"
 
 HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" XDG_CONFIG_HOME="$dir/home/.config" \
   setsid pulseaudio -n --daemonize=no --exit-idle-time=-1 --system=false --disallow-exit \
-  --use-pid-file=no --realtime=no --high-priority=no --log-target=stderr \
+  --use-pid-file=no --realtime=yes --high-priority=yes --log-target=stderr \
   --load="module-native-protocol-unix auth-anonymous=1 socket=$dir/native" \
   --load="module-null-sink sink_name=cadence_test rate=48000 norewinds=1" \
   </dev/null >/dev/null 2>"$dir/pulseaudio.log" &
