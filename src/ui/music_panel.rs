@@ -639,10 +639,10 @@ fn songs_ui(ui: &mut egui::Ui, panel: &MusicPanel, target: f64, actions: &mut Ve
                 }
                 (Outcome::Skipped { reason }, _) => {
                     ui.label(name.as_str());
-                    ui.label(format!("skipped: {reason}"));
+                    ui.label("skipped");
                     ui.label("");
                     ui.label("");
-                    ui.label("");
+                    ui.label(reason.as_str());
                     ui.label("");
                 }
                 (Outcome::Analysed { .. }, None) => {}
