@@ -16,9 +16,14 @@ mod tempo;
 pub use control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
 pub use cue::{CUE_PEAK, CompiledCue, CueKind, CueMark, MAX_CUE_SECONDS, cue_start};
 pub use mixer::{CEILING, MAX_VOICES};
-pub use music::{MusicFeeder, MusicInput, MusicSource, music_ring};
+pub use music::{
+    MusicFeeder, MusicInput, MusicSource, RETIME_LEAD_SECONDS, TempoChange, music_ring,
+    music_stream,
+};
 pub use program::{Accent, CompiledProgram, FeedbackChange, Program};
-pub use renderer::{Engine, EngineConfig, EngineHandle, MAX_BLOCK, SendError, Voicing, engine};
+pub use renderer::{
+    Commander, Engine, EngineConfig, EngineHandle, MAX_BLOCK, SendError, Voicing, engine,
+};
 pub use sound::{
     ACCENT_PEAK, BuiltinSound, ClickSound, MAX_SOUND_SECONDS, NORMAL_PEAK, SoundChoice,
 };

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::{
     ClickSound, EngineConfig, MAX_BLOCK, MusicFeeder, MusicSource, Program, Voicing, engine,
-    music_ring,
+    music_stream,
 };
 
 /// Music rendered ahead of the clicks, in seconds (well over one block).
@@ -217,17 +217,23 @@ impl TrackRenderer {
     /// Mixes `music` beside the clicks, through the same ring and mixing code as live
     /// playback (here the ring is filled ahead of every block, so it never runs dry).
     pub fn with_music(mut self, music: Box<dyn MusicSource + Send>, volume: f32) -> Self {
-        let (producer, input) = music_ring(
-            self.sample_rate,
-            self.channels as u16,
+        let (feeder, input) = music_stream(
+            music,
+            (self.sample_rate, self.channels as u16),
             MUSIC_RING_SECONDS,
             0,
             volume,
         );
         self.engine
             .apply(crate::engine::Command::SetMusic(Some(Box::new(input))));
-        self.music = Some(MusicFeeder::new(music, producer, self.channels as u16));
+        self.music = Some(feeder);
         self
+    }
+
+    /// Carries out a command between blocks, as the live engine would between buffers
+    /// (a rate change mid-track, say: the music follows it).
+    pub fn apply(&mut self, command: crate::engine::Command) {
+        self.engine.apply(command);
     }
 
     pub fn total_frames(&self) -> u64 {
@@ -247,6 +253,11 @@ impl TrackRenderer {
         let frames = usize::try_from(left).map_or(MAX_BLOCK, |left| left.min(MAX_BLOCK));
         let start = self.rendered;
         if let Some(music) = &mut self.music {
+            // A rate change in the last block: the music is retimed from the next one.
+            if let Some(input) = music.follow(start) {
+                self.engine
+                    .apply(crate::engine::Command::SpliceMusic(input));
+            }
             music.fill(u64::MAX);
         }
         let block = &mut self.buffer[..frames * self.channels];

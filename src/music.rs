@@ -12,10 +12,13 @@
 //!   timemap    output frame <-> song frame, pinned at every beat
 //!   stretch    WSOLA time-stretch along a time map (pitch unchanged)
 //!   playlist   songs laid on the steps, crossfades on beats
-//!   player     the placed songs rendered frame by frame, for the engine's music ring
+//!   player     the placed songs rendered frame by frame, for the engine's music ring;
+//!              retimed after a live rate change, or with a song skipped
+//!   session    the songs that suit a target, decoded before the output opens
+//!   live       the worker thread that feeds the engine's ring during a run
 //! ```
 //!
-//! `decode` and `library` read files; the rest is pure. The audio thread never runs
+//! `decode` and `library` read files and `live` runs a thread; the rest is pure. The audio thread never runs
 //! any of it: the player fills a lock-free ring (`engine::music_ring`) from a worker.
 
 pub mod analysis;
@@ -23,6 +26,7 @@ mod beats;
 pub mod decode;
 pub mod fold;
 pub mod library;
+pub mod live;
 mod onset;
 pub mod player;
 pub mod playlist;

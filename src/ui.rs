@@ -9,7 +9,8 @@
 //!   without a window. `records` holds the runner's data from the [`Store`] and the run
 //!   being recorded, also free of egui.
 //! * One file per screen: Run, Baseline, Plan, History, Settings, the guided start
-//!   (first launch) and About the advice.
+//!   (first launch), About the advice, and Music (the runner's songs, scanned and
+//!   decoded on worker threads).
 //! * The sound card is reached through an [`OutputFactory`], so tests and tools can put
 //!   a real engine behind a simulated device (see `tests/support/clock.rs`); time is
 //!   read through a [`Clock`], so tests can move a [`ManualClock`] instead of waiting.
@@ -26,6 +27,7 @@ mod fields;
 mod history_screen;
 mod import_panel;
 pub mod metronome;
+mod music_panel;
 mod phone_export;
 mod plan_screen;
 mod records;
@@ -37,7 +39,7 @@ use std::path::Path;
 
 pub use app::{CadenceApp, Preferences, Screen};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use metronome::{Cue, Metronome, OutputKind};
+pub use metronome::{Cue, Metronome, MusicClicks, OutputKind};
 pub use records::SAVE_EVERY;
 
 use crate::store::{DataDir, Store};

@@ -156,11 +156,19 @@ impl cadence_coach::engine::MusicSource for Tone {
             frame.fill(self.phase.sin());
         }
     }
+
+    fn retimed(
+        &self,
+        _change: &cadence_coach::engine::TempoChange,
+        _from_frame: u64,
+    ) -> Option<Box<dyn cadence_coach::engine::MusicSource + Send>> {
+        Some(Box::new(Tone { phase: self.phase }))
+    }
 }
 
 #[test]
-fn mixing_music_full_starved_and_catching_up_never_allocates() {
-    use cadence_coach::engine::{CEILING, MusicFeeder, music_ring};
+fn mixing_music_full_starved_catching_up_and_retimed_never_allocates() {
+    use cadence_coach::engine::{CEILING, music_stream};
     let rate = 48_000;
     let (mut engine, handle) = engine(
         EngineConfig {
@@ -173,8 +181,7 @@ fn mixing_music_full_starved_and_catching_up_never_allocates() {
             accent: Accent::None,
         },
     );
-    let (producer, input) = music_ring(rate, 2, 0.5, 0, 1.0);
-    let mut feeder = MusicFeeder::new(Box::new(Tone { phase: 0.0 }), producer, 2);
+    let (mut feeder, input) = music_stream(Box::new(Tone { phase: 0.0 }), (rate, 2), 0.5, 0, 1.0);
     handle
         .send(Command::SetMusic(Some(Box::new(input))))
         .unwrap();
@@ -189,9 +196,26 @@ fn mixing_music_full_starved_and_catching_up_never_allocates() {
         if buffer == 600 {
             handle.send(Command::SetMusicVolume(0.5)).unwrap();
         }
+        if buffer == 700 {
+            // The engine tells the worker of the change without allocating (below),
+            // and the retimed ring is spliced in, both rings mixing for a moment.
+            handle.set_rate(170.0).unwrap();
+        }
+        if buffer == 701 {
+            let spliced = feeder
+                .follow(handle.status().elapsed_frames)
+                .expect("the rate change reached the worker");
+            handle.send(Command::SpliceMusic(spliced)).unwrap();
+        }
         assert_no_alloc(|| engine.render(&mut out));
         loudest = out.iter().fold(loudest, |m, s| m.max(s.abs()));
     }
+    // The old ring, faded out after the splice, came back to be freed here.
+    assert_eq!(
+        handle.collect_garbage(),
+        1,
+        "the replaced ring was not handed back"
+    );
     assert!(loudest <= CEILING, "{loudest}");
     assert!(loudest > 0.5, "the music should sound: {loudest}");
     // Replacing the music hands the old ring back to be freed here.

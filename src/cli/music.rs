@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::{UsageError, parse_spm};
 use super::data;
 use crate::music::library::{self, Library, Outcome, Scanned};
+use crate::music::session::PreparedMusic;
 use crate::music::{Fit, MIN_CONFIDENCE, fold};
 
 /// Your own music at your step rate.
@@ -132,30 +133,7 @@ fn scan(args: ScanArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     if files.is_empty() {
         eprintln!("{}: no files in this folder", args.dir.display());
     }
-    let cache = store
-        .load_or_default::<Library>()
-        .context("reading the music library")?;
-    data::report(&cache.notices);
-    let bar = progress_bar(files.len() as u64);
-    let scanned = library::scan(&files, &cache.value, |index, path| {
-        if let Some(bar) = &bar {
-            bar.set_position(index as u64);
-            bar.set_message(shown(&dir, path));
-        }
-    });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    if scanned.iter().any(|song| !song.cached) {
-        let saved = store
-            .update(|library: &mut Library| {
-                for song in &scanned {
-                    library.songs.insert(song.path.clone(), song.entry.clone());
-                }
-            })
-            .context("saving the music library")?;
-        data::report(&saved.notices);
-    }
+    let scanned = scan_cached(&store, &dir, &files, "")?;
     if args.json {
         println!("{}", json(&dir, &scanned, target));
     } else {
@@ -248,16 +226,16 @@ fn json(dir: &Path, scanned: &[Scanned], target: Option<f64>) -> String {
     serde_json::Value::Array(items).to_string()
 }
 
-/// Music for a session from the songs in `dir` that suit `target_spm`, laid on the
-/// program's steps. Songs left out are listed on stderr with the reason; with none left
-/// the session goes on with clicks only (`None`).
+/// The songs in `dir` that suit `target_spm`, scanned (from the cache where it can)
+/// and decoded for a session of `seconds` (or an endless one). Songs left out are
+/// listed on stderr with the reason; with none left the session goes on with clicks
+/// only (`None`).
 pub fn session_music(
     dir: &Path,
     target_spm: f64,
-    program: &crate::engine::Program,
-    spec: (u32, u16),
+    seconds: Option<f64>,
     data_dir: Option<&Path>,
-) -> anyhow::Result<Option<crate::music::player::MusicPlayer>> {
+) -> anyhow::Result<Option<PreparedMusic>> {
     let dir_shown = dir.display().to_string();
     let dir = std::fs::canonicalize(dir).map_err(|error| {
         UsageError(format!(
@@ -267,15 +245,46 @@ pub fn session_music(
     let files = library::list_files(&dir)
         .with_context(|| format!("reading the music folder {}", dir.display()))?;
     let store = data::open_store(data_dir)?;
+    let scanned = scan_cached(&store, &dir, &files, "analysing ")?;
+    let (choices, left_out) = crate::music::session::choose(
+        scanned
+            .iter()
+            .map(|song| (song.path.as_path(), &song.entry)),
+        target_spm,
+    );
+    for (path, reason) in &left_out {
+        eprintln!("not played: {}: {reason}", shown(&dir, path));
+    }
+    let prepared = crate::music::session::prepare(&choices, seconds);
+    for (_, reason) in &prepared.failed {
+        eprintln!("not played: {reason}");
+    }
+    if prepared.is_empty() {
+        eprintln!(
+            "{dir_shown}: no song suits {target_spm} spm (within 8%, with a clear beat); clicks only"
+        );
+        return Ok(None);
+    }
+    Ok(Some(prepared))
+}
+
+/// Scans `files` with a progress bar, taking what it can from the library and saving
+/// what it analysed.
+fn scan_cached(
+    store: &crate::store::Store,
+    dir: &Path,
+    files: &[PathBuf],
+    doing: &str,
+) -> anyhow::Result<Vec<Scanned>> {
     let cache = store
         .load_or_default::<Library>()
         .context("reading the music library")?;
     data::report(&cache.notices);
     let bar = progress_bar(files.len() as u64);
-    let scanned = library::scan(&files, &cache.value, |index, path| {
+    let scanned = library::scan(files, &cache.value, |index, path| {
         if let Some(bar) = &bar {
             bar.set_position(index as u64);
-            bar.set_message(format!("analysing {}", shown(&dir, path)));
+            bar.set_message(format!("{doing}{}", shown(dir, path)));
         }
     });
     if let Some(bar) = bar {
@@ -291,24 +300,5 @@ pub fn session_music(
             .context("saving the music library")?;
         data::report(&saved.notices);
     }
-    let (choices, left_out) = crate::music::session::choose(
-        scanned
-            .iter()
-            .map(|song| (song.path.as_path(), &song.entry)),
-        target_spm,
-    );
-    for (path, reason) in &left_out {
-        eprintln!("not played: {}: {reason}", shown(&dir, path));
-    }
-    let (player, failed) =
-        crate::music::session::build_player(&choices, program, spec.0, spec.1, program.seconds);
-    for (_, reason) in &failed {
-        eprintln!("not played: {reason}");
-    }
-    if player.is_none() {
-        eprintln!(
-            "{dir_shown}: no song suits {target_spm} spm (within 8%, with a clear beat); clicks only"
-        );
-    }
-    Ok(player)
+    Ok(scanned)
 }

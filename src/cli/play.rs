@@ -21,7 +21,9 @@ use crate::coach::{
     Pain, Plan, Profile, RunLog, SessionProfile, SessionRecord, TodayKind, Treadmill,
     activity::decline_warning, workload,
 };
-use crate::engine::{Command, EngineEvent, EngineHandle, MusicFeeder, Program, music_ring};
+use crate::engine::{EngineEvent, EngineHandle, Program};
+use crate::music::live::MusicWorker;
+use crate::music::session::PreparedMusic;
 use crate::store::{SAVE_RUNNING_EVERY, Store, random_id_bits};
 
 /// Play clicks on every step through the sound card.
@@ -138,59 +140,35 @@ fn parse_incline(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The music worker: keeps the engine's music ring full from the stretched songs.
-struct MusicWorker {
-    stop: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-/// The ring holds this much music ahead of the audio thread (seconds).
-const MUSIC_AHEAD_SECONDS: f64 = 2.0;
-/// The worker tops the ring up this often; a tenth of what the ring holds.
-const MUSIC_REFILL: Duration = Duration::from_millis(200);
-
-impl MusicWorker {
-    fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = self.thread.join();
-    }
-}
-
-/// Lays the suitable songs of `dir` on the program's steps and starts the worker that
-/// feeds them to the engine. `None` (clicks only) when no song suits the rate.
-fn start_music(
+/// The songs of `dir` that suit the program's target, analysed and decoded before
+/// any output opens (the slow part), so the run starts with its music at once.
+fn prepare_music(
     dir: &Path,
     program: &Program,
-    handle: &EngineHandle,
-    spec: (u32, u16),
-    volume: f32,
     data_dir: Option<&Path>,
-) -> anyhow::Result<Option<MusicWorker>> {
+) -> anyhow::Result<Option<PreparedMusic>> {
     let target = program
         .tempo
         .segments
         .last()
         .map_or(170.0, crate::engine::Segment::end_spm);
-    let Some(player) = super::music::session_music(dir, target, program, spec, data_dir)? else {
+    super::music::session_music(dir, target, program.seconds, data_dir)
+}
+
+/// Lays the prepared songs on the program's steps at the output's rate and starts the
+/// worker that feeds them to the engine. `None` (clicks only) when no song fits.
+fn start_music(
+    music: &PreparedMusic,
+    program: &Program,
+    handle: &EngineHandle,
+    volume: f32,
+) -> anyhow::Result<Option<MusicWorker>> {
+    let config = handle.config();
+    let Some(player) = music.player(program, config.sample_rate, config.channels) else {
+        eprintln!("no song is long enough to be laid on the steps; clicks only");
         return Ok(None);
     };
-    let (producer, input) = music_ring(spec.0, spec.1, MUSIC_AHEAD_SECONDS, 0, volume);
-    let mut feeder = MusicFeeder::new(Box::new(player), producer, spec.1);
-    // Full before the first step, so the music starts with it.
-    feeder.fill(u64::MAX);
-    handle.send(Command::SetMusic(Some(Box::new(input))))?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = Arc::clone(&stop);
-    let thread = std::thread::Builder::new()
-        .name("music".into())
-        .spawn(move || {
-            while !stopped.load(Ordering::SeqCst) && !feeder.is_abandoned() {
-                feeder.fill(u64::MAX);
-                std::thread::sleep(MUSIC_REFILL);
-            }
-        })
-        .context("cannot start the music thread")?;
-    Ok(Some(MusicWorker { stop, thread }))
+    Ok(Some(MusicWorker::start(player, handle, 0, volume)?))
 }
 
 /// A stream the sound system never asks to fill plays nothing: rather than wait forever,
@@ -308,6 +286,12 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         }
     };
 
+    args.music.apply_to(&mut session.program);
+    let prepared = match &args.music.music {
+        Some(dir) => prepare_music(dir, &session.program, data_dir)?,
+        None => None,
+    };
+
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
@@ -326,17 +310,14 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         output.priority(),
     );
     let where_played = format!("'{}' through {}", info.device_name, info.host);
-    args.music.apply_to(&mut session.program);
-    let music = match &args.music.music {
-        Some(dir) => start_music(
-            dir,
+    let music = match &prepared {
+        Some(prepared) => start_music(
+            prepared,
             &session.program,
             &handle,
-            (info.sample_rate, info.channels),
             args.music
                 .music_volume
                 .unwrap_or(super::render::MusicArgs::DEFAULT_VOLUME),
-            data_dir,
         )?,
         None => None,
     };
@@ -355,6 +336,8 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let mut last_save = Instant::now();
     while !finished {
         std::thread::sleep(POLL);
+        // The music worker's splices come back here to be freed.
+        handle.collect_garbage();
         for event in handle.events() {
             if matches!(event, EngineEvent::Finished { .. }) {
                 finished = true;
@@ -434,9 +417,7 @@ pub fn run(args: PlayArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         save_progress(recording, &handle)?;
     }
     drop(output);
-    if let Some(music) = music {
-        music.stop();
-    }
+    drop(music);
 
     if let Some(mut recording) = session.recording {
         // Ctrl-C now belongs to the questions: the run is already saved as played.

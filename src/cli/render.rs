@@ -116,14 +116,6 @@ impl MusicArgs {
 
 pub fn run(args: RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     if args.plan {
-        if args.music.music.is_some() {
-            return Err(UsageError(
-                "--music does not go with --plan yet; render the planned run without it, \
-                 or a free run with --spm and --music"
-                    .into(),
-            )
-            .into());
-        }
         return plan::run(&args, data_dir);
     }
     let format = FileFormat::from_path(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -145,26 +137,9 @@ pub fn run(args: RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     args.music.apply_to(&mut program);
     let (sound, voicing, spec) = render_settings(&args, format)?;
     let bar = progress_bar(&args.out);
-    let mut renderer = export::TrackRenderer::new(&program, sound, voicing, spec)?;
-    let mut with_music = "";
-    if let Some(dir) = &args.music.music {
-        let player = super::music::session_music(
-            dir,
-            target.spm,
-            &program,
-            (spec.sample_rate, spec.channels),
-            data_dir,
-        )?;
-        if let Some(player) = player {
-            let volume = args.music.music_volume.unwrap_or(MusicArgs::DEFAULT_VOLUME);
-            renderer = renderer.with_music(Box::new(player), volume);
-            with_music = if args.music.no_clicks {
-                " (music only)"
-            } else {
-                " with music"
-            };
-        }
-    }
+    let renderer = export::TrackRenderer::new(&program, sound, voicing, spec)?;
+    let (renderer, with_music) =
+        with_music(renderer, &args.music, target.spm, &program, spec, data_dir)?;
     let summary = export::export_renderer(
         &args.out,
         renderer,
@@ -195,6 +170,39 @@ pub fn run(args: RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
         describe_spec(spec, format),
     );
     Ok(())
+}
+
+/// The renderer with the songs of `--music` (if given, and if any suits `target_spm`)
+/// laid on the program's steps, and a few words for the summary line.
+fn with_music(
+    renderer: export::TrackRenderer,
+    music: &MusicArgs,
+    target_spm: f64,
+    program: &crate::engine::Program,
+    spec: FileSpec,
+    data_dir: Option<&Path>,
+) -> anyhow::Result<(export::TrackRenderer, &'static str)> {
+    let Some(dir) = &music.music else {
+        return Ok((renderer, ""));
+    };
+    let Some(prepared) = super::music::session_music(dir, target_spm, program.seconds, data_dir)?
+    else {
+        return Ok((renderer, ""));
+    };
+    let Some(player) = prepared.player(program, spec.sample_rate, spec.channels) else {
+        eprintln!("no song is long enough to be laid on the steps; clicks only");
+        return Ok((renderer, ""));
+    };
+    let volume = music.music_volume.unwrap_or(MusicArgs::DEFAULT_VOLUME);
+    let renderer = renderer.with_music(Box::new(player), volume);
+    Ok((
+        renderer,
+        if music.no_clicks {
+            " (music only)"
+        } else {
+            " with music"
+        },
+    ))
 }
 
 /// The click, its voicing and the sample format. Files do not depend on the profile:

@@ -38,6 +38,10 @@ pub enum Command {
     SetMusic(Option<Box<MusicInput>>),
     /// Music volume from 0 to 1.
     SetMusicVolume(f32),
+    /// The same music from a new ring (retimed after a rate change, or with a song
+    /// skipped), taking over at the ring's first frame: the old ring fades out there
+    /// as the new one fades in, over a few milliseconds.
+    SpliceMusic(Box<MusicInput>),
 }
 
 /// What the engine reports. Sent without blocking; when the queue is full the event is

@@ -10,7 +10,7 @@ use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use super::control::{Command, EngineEvent, EngineStatus, Retired, StatusSnapshot};
 use super::cue::{CuePlayer, cue_start};
 use super::mixer::Mixer;
-use super::music::MusicInput;
+use super::music::{MusicInput, TempoChange};
 use super::program::{Accent, CompiledProgram, Program};
 use super::sound::ClickSound;
 use super::tempo::{Piece, nearest_frame};
@@ -112,6 +112,7 @@ pub fn engine(config: EngineConfig, sound: ClickSound, voicing: Voicing) -> (Eng
         skip_scratch: vec![0.0; MAX_BLOCK].into_boxed_slice(),
         skipping: false,
         music: None,
+        music_ending: None,
     };
     let handle = EngineHandle {
         config: EngineConfig {
@@ -157,6 +158,8 @@ pub struct Engine {
     /// True while skipping: steps pass unheard.
     skipping: bool,
     music: Option<Box<MusicInput>>,
+    /// The ring a splice replaced, fading out.
+    music_ending: Option<Box<MusicInput>>,
 }
 
 impl Engine {
@@ -203,8 +206,8 @@ impl Engine {
             let (block_start, was_playing) = (self.elapsed, self.playing);
             self.schedule_steps(frames, block_audible_at);
             self.mixer.render(block, channels, frames);
-            if was_playing && let Some(music) = &mut self.music {
-                music.mix(&mut block[..frames * channels], block_start);
+            if was_playing {
+                self.mix_music(&mut block[..frames * channels], block_start);
             }
             // A partial frame at the end (a malformed buffer) stays silent.
             if let Some(tail) = block.get_mut(frames * channels..) {
@@ -278,12 +281,42 @@ impl Engine {
                 if let Some(old) = std::mem::replace(&mut self.music, music) {
                     self.discard(Retired::Music(old));
                 }
+                if let Some(old) = self.music_ending.take() {
+                    self.discard(Retired::Music(old));
+                }
             }
             Command::SetMusicVolume(volume) => {
                 if let Some(music) = &mut self.music {
                     music.set_volume(volume);
                 }
             }
+            Command::SpliceMusic(mut music) => {
+                if let Some(old) = self.music_ending.take() {
+                    self.discard(Retired::Music(old));
+                }
+                if let Some(mut old) = self.music.take() {
+                    music.set_volume(old.volume());
+                    old.end_at(music.next_frame());
+                    self.music_ending = Some(old);
+                }
+                self.music = Some(music);
+            }
+        }
+    }
+
+    /// Adds the music to a block of clicks: the current ring, and the one it replaced
+    /// while that fades out.
+    fn mix_music(&mut self, block: &mut [f32], block_start: u64) {
+        if let Some(ending) = &mut self.music_ending {
+            ending.mix(block, block_start);
+            if ending.has_ended(block_start)
+                && let Some(ended) = self.music_ending.take()
+            {
+                self.discard(Retired::Music(ended));
+            }
+        }
+        if let Some(music) = &mut self.music {
+            music.mix(block, block_start);
         }
     }
 
@@ -327,11 +360,20 @@ impl Engine {
         let (hold_frame, hold_step) = glide.map_or((start_frame, start_step), |glide| {
             (glide.end_frame(), glide.end_step())
         });
-        self.live = Some(LiveTempo {
+        let live = LiveTempo {
             from_step: self.next_step,
             glide,
             hold: Piece::hold_forever(hold_frame, hold_step, spm, rate),
-        });
+        };
+        self.live = Some(live);
+        if let Some(music) = &self.music {
+            music.tempo_changed(TempoChange {
+                from_step: live.from_step,
+                glide: live.glide,
+                hold: live.hold,
+                at_frame: self.elapsed,
+            });
+        }
     }
 
     fn replace_sound(&mut self, sound: Box<ClickSound>) {
@@ -518,9 +560,38 @@ pub enum SendError {
     WrongSampleRate { sound: u32, output: u32 },
 }
 
+/// A second way into the engine for a worker thread (the music's): it sends commands
+/// and reads the status; freeing what comes back stays with the [`EngineHandle`].
+#[derive(Clone, Debug)]
+pub struct Commander {
+    commands: Sender<Command>,
+    status: Arc<EngineStatus>,
+}
+
+impl Commander {
+    /// Sends without waiting; a full queue gives the command back, to try again.
+    pub fn try_send(&self, command: Command) -> Result<(), Command> {
+        self.commands
+            .try_send(command)
+            .map_err(TrySendError::into_inner)
+    }
+
+    pub fn status(&self) -> StatusSnapshot {
+        self.status.snapshot()
+    }
+}
+
 impl EngineHandle {
     pub fn config(&self) -> EngineConfig {
         self.config
+    }
+
+    /// A [`Commander`] for a worker thread.
+    pub fn commander(&self) -> Commander {
+        Commander {
+            commands: self.commands.clone(),
+            status: Arc::clone(&self.status),
+        }
     }
 
     pub fn send(&self, command: Command) -> Result<(), SendError> {
@@ -588,12 +659,10 @@ impl EngineHandle {
         self.status.snapshot()
     }
 
-    /// Frees what the engine handed back. Called by [`EngineHandle::send`]; call it now
-    /// and then when sending nothing for a long time.
-    pub fn collect_garbage(&self) {
-        for retired in self.trash.try_iter() {
-            drop(retired);
-        }
+    /// Frees what the engine handed back, and says how many things that was. Called by
+    /// [`EngineHandle::send`]; call it now and then when sending nothing for a long time.
+    pub fn collect_garbage(&self) -> usize {
+        self.trash.try_iter().map(drop).count()
     }
 
     /// Seconds for a number of frames at the engine's rate.

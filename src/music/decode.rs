@@ -31,6 +31,26 @@ impl Audio {
         self.frames() as f64 / f64::from(self.sample_rate.max(1))
     }
 
+    /// The same audio at `sample_rate` (itself when it is already there).
+    pub fn resampled(self, sample_rate: u32) -> Audio {
+        let (Some(rate), Some(to), Some(channels)) = (
+            NonZero::new(self.sample_rate),
+            NonZero::new(sample_rate),
+            NonZero::new(self.channels),
+        ) else {
+            return self;
+        };
+        if rate == to {
+            return self;
+        }
+        let buffer = rodio::buffer::SamplesBuffer::new(channels, rate, self.samples);
+        Audio {
+            sample_rate,
+            channels: self.channels,
+            samples: UniformSourceIterator::new(buffer, channels, to).collect(),
+        }
+    }
+
     /// The channels averaged (rodio's own down-mix keeps only the first channel).
     pub fn mono(&self) -> Vec<f32> {
         let width = usize::from(self.channels.max(1));

@@ -35,25 +35,55 @@ pub struct Placement {
     /// Silent from here: the song's last beat.
     pub end: u64,
     pub first_step: u64,
+    /// Which turn of the playlist this is (0 for the first song of the session), so
+    /// a skip knows which song comes next.
+    pub turn: usize,
+}
+
+/// Where an arrangement begins: on which step, at which turn of the song list, and
+/// whether it crossfades in (after a skip) or starts alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    pub step: u64,
+    pub turn: usize,
+    pub crossfade: bool,
 }
 
 /// Songs in order (repeating the list if the session is longer), until `total_frames`.
 /// `frame_of_step` gives the ideal frame of a (fractional) step.
 pub fn arrange(
     songs: &[SongBeats],
-    mut frame_of_step: impl FnMut(f64) -> f64,
+    frame_of_step: impl FnMut(f64) -> f64,
     sample_rate: u32,
     total_frames: u64,
 ) -> Vec<Placement> {
-    let mut placements = Vec::new();
+    arrange_from(
+        songs,
+        frame_of_step,
+        sample_rate,
+        total_frames,
+        Start::default(),
+    )
+}
+
+/// [`arrange`] from a given step and turn of the list.
+pub fn arrange_from(
+    songs: &[SongBeats],
+    mut frame_of_step: impl FnMut(f64) -> f64,
+    sample_rate: u32,
+    total_frames: u64,
+    begin: Start,
+) -> Vec<Placement> {
+    let mut placements: Vec<Placement> = Vec::new();
     let usable: Vec<usize> = (0..songs.len())
         .filter(|&i| beats_used(&songs[i]).is_some())
         .collect();
     if usable.is_empty() {
         return placements;
     }
-    let mut step = 0u64;
-    for &song_index in usable.iter().cycle() {
+    let mut step = begin.step;
+    let turns = (begin.turn..).zip(usable.iter().cycle().skip(begin.turn % usable.len()));
+    for (turn, &song_index) in turns {
         let song = &songs[song_index];
         let Some(last_beat) = beats_used(song) else {
             continue;
@@ -71,7 +101,7 @@ pub fn arrange(
             })
             .collect();
         let end_step = step + steps;
-        let faded_in = if placements.is_empty() {
+        let faded_in = if placements.is_empty() && !begin.crossfade {
             start + (FIRST_FADE_SECONDS * f64::from(sample_rate)) as u64
         } else {
             frame_of_step((step + CROSSFADE_STEPS) as f64).round() as u64
@@ -85,6 +115,7 @@ pub fn arrange(
             fade_out: frame_of_step(next_step as f64).round() as u64,
             end: frame_of_step(end_step as f64).round() as u64,
             first_step: step,
+            turn,
         });
         step = next_step;
     }

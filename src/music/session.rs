@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use super::analysis::MIN_CONFIDENCE;
-use super::decode::decode_file_at;
+use super::decode::{Audio, decode_file, decode_file_at};
 use super::fold::{Fit, fold};
 use super::library::{Outcome, SongEntry};
-use super::player::{MusicPlayer, PreparedSong};
-use super::playlist::{Placement, SongBeats, arrange};
+use super::player::{MusicPlayer, PreparedSong, StepClock};
+use super::playlist::SongBeats;
 use crate::engine::Program;
 
 /// A song chosen for the session.
@@ -78,9 +78,130 @@ pub fn choose<'a>(
     (chosen, left_out)
 }
 
-/// Decodes enough of the chosen songs to fill `seconds` (or all of them for a session
-/// without an end) and lays them on the program's steps. Songs that fail to decode are
-/// returned with the reason; `None` if none could be used.
+/// The chosen songs decoded, ready to be laid on a session's steps. Decoding is the
+/// slow part, so it is done before any output opens.
+#[derive(Clone, Default)]
+pub struct PreparedMusic {
+    songs: Vec<(PreparedSong, Choice)>,
+    /// Songs that could not be decoded, with the reason.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// A session without an end plays at most this much music before the list repeats:
+/// a decoded song takes about 100 MB, so a large library is not held whole.
+pub const ENDLESS_SECONDS: f64 = 3600.0;
+
+/// Decodes enough of the chosen songs to fill `seconds` (an hour for a session without
+/// an end), at their own sample rate.
+pub fn prepare(choices: &[Choice], seconds: Option<f64>) -> PreparedMusic {
+    prepare_at(choices, seconds, None)
+}
+
+/// [`prepare`] decoding at `sample_rate` (the output's, when it is known: then
+/// [`PreparedMusic::player`] has nothing to resample).
+pub fn prepare_at(
+    choices: &[Choice],
+    seconds: Option<f64>,
+    sample_rate: Option<u32>,
+) -> PreparedMusic {
+    let mut prepared = PreparedMusic::default();
+    for choice in choices {
+        if prepared.covers(seconds) {
+            break;
+        }
+        let decoded = match sample_rate {
+            Some(rate) => decode_file_at(&choice.path, rate),
+            None => decode_file(&choice.path),
+        };
+        match decoded {
+            Ok(audio) => {
+                let name = choice.path.file_stem().map_or_else(
+                    || choice.path.display().to_string(),
+                    |stem| stem.to_string_lossy().into_owned(),
+                );
+                prepared
+                    .songs
+                    .push((PreparedSong::new(name, audio), choice.clone()));
+            }
+            Err(error) => prepared
+                .failed
+                .push((choice.path.clone(), error.to_string())),
+        }
+    }
+    prepared
+}
+
+impl PreparedMusic {
+    pub fn is_empty(&self) -> bool {
+        self.songs.is_empty()
+    }
+
+    /// Adds the songs `other` decoded (and those it could not).
+    pub fn extend(&mut self, other: PreparedMusic) {
+        self.songs.extend(other.songs);
+        self.failed.extend(other.failed);
+    }
+
+    /// Whether the songs decoded fill a session of `seconds` (an endless one: an hour),
+    /// as [`prepare`] counts.
+    pub fn covers(&self, seconds: Option<f64>) -> bool {
+        let covered: f64 = self
+            .songs
+            .iter()
+            .map(|(song, choice)| song.audio.seconds() / choice.ratio)
+            .sum();
+        covered > seconds.unwrap_or(ENDLESS_SECONDS) * 1.1 + 60.0
+    }
+
+    /// The songs' names, in the order they play.
+    pub fn names(&self) -> Vec<String> {
+        self.songs
+            .iter()
+            .map(|(song, _)| song.name.clone())
+            .collect()
+    }
+
+    /// The songs laid on the program's steps for an output at `sample_rate` (songs at
+    /// another rate are resampled); `None` if none lasts long enough to be placed.
+    pub fn player(
+        &self,
+        program: &Program,
+        sample_rate: u32,
+        channels: u16,
+    ) -> Option<MusicPlayer> {
+        let rate = f64::from(sample_rate);
+        let mut songs = Vec::with_capacity(self.songs.len());
+        let mut beats = Vec::with_capacity(self.songs.len());
+        for (song, choice) in &self.songs {
+            let song = if song.audio.sample_rate == sample_rate {
+                song.clone()
+            } else {
+                let audio = Audio::clone(&song.audio).resampled(sample_rate);
+                PreparedSong::new(song.name.clone(), audio)
+            };
+            songs.push(song);
+            beats.push(SongBeats {
+                beat_frames: choice.beats.iter().map(|b| b * rate).collect(),
+                steps_per_beat: choice.steps_per_beat,
+            });
+        }
+        let compiled = program.compile(sample_rate);
+        let total = compiled
+            .end_frame()
+            .unwrap_or((12.0 * 3600.0 * rate) as u64);
+        MusicPlayer::arranged(
+            songs,
+            beats,
+            StepClock::new(compiled.tempo().clone()),
+            sample_rate,
+            total,
+            channels,
+        )
+    }
+}
+
+/// Decodes the chosen songs and lays them on the program's steps at `sample_rate`.
+/// Songs that fail to decode are returned with the reason; `None` if none could be used.
 pub fn build_player(
     choices: &[Choice],
     program: &Program,
@@ -88,44 +209,7 @@ pub fn build_player(
     channels: u16,
     seconds: Option<f64>,
 ) -> (Option<MusicPlayer>, Vec<(PathBuf, String)>) {
-    let mut songs = Vec::new();
-    let mut beats = Vec::new();
-    let mut failed = Vec::new();
-    let mut covered = 0.0;
-    let rate = f64::from(sample_rate);
-    for choice in choices {
-        if seconds.is_some_and(|seconds| covered > seconds * 1.1 + 60.0) {
-            break;
-        }
-        match decode_file_at(&choice.path, sample_rate) {
-            Ok(audio) => {
-                let name = choice.path.file_stem().map_or_else(
-                    || choice.path.display().to_string(),
-                    |stem| stem.to_string_lossy().into_owned(),
-                );
-                covered += audio.seconds() / choice.ratio;
-                songs.push(PreparedSong::new(name, audio));
-                beats.push(SongBeats {
-                    beat_frames: choice.beats.iter().map(|b| b * rate).collect(),
-                    steps_per_beat: choice.steps_per_beat,
-                });
-            }
-            Err(error) => failed.push((choice.path.clone(), error.to_string())),
-        }
-    }
-    let compiled = program.compile(sample_rate);
-    let total = compiled
-        .end_frame()
-        .unwrap_or((12.0 * 3600.0 * rate) as u64);
-    let mut cursor = 0;
-    let placements: Vec<Placement> = arrange(
-        &beats,
-        |step| compiled.tempo.frame_of_step(step, &mut cursor),
-        sample_rate,
-        total,
-    );
-    if placements.is_empty() {
-        return (None, failed);
-    }
-    (Some(MusicPlayer::new(songs, placements, channels)), failed)
+    let prepared = prepare(choices, seconds);
+    let player = prepared.player(program, sample_rate, channels);
+    (player, prepared.failed)
 }

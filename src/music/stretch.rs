@@ -46,6 +46,13 @@ pub struct Stretcher {
 impl Stretcher {
     /// A stretcher of `audio` along `map`. `mono` must be `audio` averaged to mono.
     pub fn new(audio: Arc<Audio>, mono: Arc<[f32]>, map: TimeMap) -> Self {
+        Self::starting_at(audio, mono, map, 0)
+    }
+
+    /// The same, producing output frames from `start` on (the map's output frames):
+    /// the grains are placed from the map alone, so starting late gives the frames a
+    /// stretcher started at 0 would have given there, up to the similarity search.
+    pub fn starting_at(audio: Arc<Audio>, mono: Arc<[f32]>, map: TimeMap, start: u64) -> Self {
         let rate = f64::from(audio.sample_rate.max(1));
         let hop = ((GRAIN_SECONDS * rate / 2.0).round() as usize).max(16);
         let grain = hop * 2;
@@ -65,7 +72,7 @@ impl Stretcher {
             grain,
             hop,
             window,
-            next_grain: -(hop as i64),
+            next_grain: i64::try_from(start).unwrap_or(i64::MAX / 2) - hop as i64,
             previous_source: None,
             tail: vec![0.0; hop * channels],
             ready: Vec::with_capacity(hop * channels),

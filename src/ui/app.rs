@@ -18,6 +18,7 @@ use super::import_panel::import_runs;
 use super::metronome::{
     Cue, DEFAULT_SPM, MAX_SPM, MAX_VISUAL_OFFSET_MS, MIN_SPM, Metronome, OutputKind, Setup,
 };
+use super::music_panel::{MusicAction, MusicPanel, music_panel_ui};
 use super::phone_export::PhoneExport;
 use super::plan_screen::{
     ClearanceForm, MorningForm, PlanForm, PlanScreen, morning_ui, plan_screen_ui,
@@ -43,6 +44,8 @@ pub enum Screen {
     Baseline,
     Plan,
     History,
+    /// The runner's songs at the step rate.
+    Music,
     Settings,
     /// The guided start, on first launch.
     Start,
@@ -51,12 +54,13 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Start,
         Screen::Run,
         Screen::Baseline,
         Screen::Plan,
         Screen::History,
+        Screen::Music,
         Screen::Settings,
         Screen::Advice,
     ];
@@ -67,6 +71,7 @@ impl Screen {
             Screen::Baseline => "Baseline",
             Screen::Plan => "Plan",
             Screen::History => "History",
+            Screen::Music => "Music",
             Screen::Settings => "Settings",
             Screen::Start => "Guide",
             Screen::Advice => "About the advice",
@@ -92,6 +97,8 @@ pub struct Preferences {
     pub host: String,
     /// A 5 ms buffer instead of 10 ms.
     pub low_latency: bool,
+    /// The folder typed on the Music screen.
+    pub music_folder: String,
 }
 
 impl Default for Preferences {
@@ -104,6 +111,7 @@ impl Default for Preferences {
             device: None,
             host: "auto".to_owned(),
             low_latency: false,
+            music_folder: String::new(),
         }
     }
 }
@@ -199,6 +207,8 @@ pub enum Action {
     Warmup,
     /// Watch files to import (dropped on the window or typed on History).
     ImportRuns(Vec<std::path::PathBuf>),
+    /// Anything on the Music screen.
+    Music(MusicAction),
 }
 
 pub struct CadenceApp {
@@ -217,6 +227,7 @@ pub struct CadenceApp {
     history: HistoryForm,
     settings: SettingsForm,
     guide: GuideForm,
+    music: MusicPanel,
     /// Things the runner must hear about: files set aside, saves that failed.
     messages: Vec<String>,
     actions: Vec<Action>,
@@ -273,6 +284,7 @@ impl CadenceApp {
             morning: MorningForm::default(),
             clearance: ClearanceForm::default(),
             phone: PhoneExport::new(),
+            music: MusicPanel::new(prefs.music_folder.clone(), data.store()),
             run: RunPanel::default(),
             prefs,
             metronome,
@@ -756,6 +768,47 @@ impl CadenceApp {
                 // A new run from the watch asks for its pain like one recorded here.
                 self.ask_for_unlogged_pain();
             }
+            Action::Music(action) => {
+                let planned = self.todays_run();
+                let target = planned
+                    .as_ref()
+                    .map_or(f64::from(self.metronome.spm()), |run| {
+                        f64::from(run.0.target_spm)
+                    });
+                let target = match action {
+                    MusicAction::Play { planned: false } => f64::from(self.metronome.spm()),
+                    _ => target,
+                };
+                let program = planned.map(|(profile, _)| profile.compile());
+                let store = self.data.store().clone();
+                self.music.execute(
+                    action,
+                    &mut self.metronome,
+                    (&store, target, program),
+                    (ctx, self.clock.now()),
+                );
+            }
+        }
+    }
+
+    /// Today's planned run, if there is one that can be played.
+    fn todays_run(&mut self) -> Option<(crate::coach::SessionProfile, u8)> {
+        let session = self.data.today(self.clock.today()).session.clone()?;
+        let profile = session.profile?;
+        profile.validate().ok()?;
+        Some((profile, session.level))
+    }
+
+    /// A run with the runner's songs, once the Music screen has them ready.
+    fn start_music_run(&mut self, start: super::music_panel::Start) {
+        if !self.metronome.is_stopped() {
+            return;
+        }
+        let planned = start.planned.is_some().then(|| self.todays_run()).flatten();
+        self.metronome
+            .start_with_music(start.planned, start.music, start.volume);
+        if self.metronome.is_playing() {
+            self.begin_recording(planned);
         }
     }
 
@@ -780,6 +833,9 @@ impl eframe::App for CadenceApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let now = Instant::now();
         self.metronome.poll(now);
+        if let Some(start) = self.music.poll() {
+            self.start_music_run(start);
+        }
         self.follow_recording();
         self.follow_count(ctx);
         // Worked out again when the day changed: a window left open overnight shows
@@ -900,6 +956,24 @@ impl eframe::App for CadenceApp {
             Screen::Settings => {
                 settings_screen_ui(ui, &mut self.settings, &self.metronome, &mut self.actions)
             }
+            Screen::Music => {
+                let planned = today
+                    .and_then(|today| today.session.as_ref())
+                    .and_then(|session| session.profile.as_ref());
+                let target = planned.map_or(f64::from(self.metronome.spm()), |profile| {
+                    f64::from(profile.target_spm)
+                });
+                let mut music_actions = Vec::new();
+                music_panel_ui(
+                    ui,
+                    &mut self.music,
+                    &self.metronome,
+                    (target, planned.is_some()),
+                    &mut music_actions,
+                );
+                self.actions
+                    .extend(music_actions.into_iter().map(Action::Music));
+            }
         });
 
         if self.actions.is_empty() {
@@ -915,6 +989,7 @@ impl eframe::App for CadenceApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.prefs.capture(&self.metronome);
+        self.prefs.music_folder = self.music.folder.clone();
         eframe::set_value(storage, STORAGE_KEY, &self.prefs);
     }
 

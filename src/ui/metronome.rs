@@ -5,12 +5,16 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use super::{Opened, Output, OutputFactory};
 use crate::audio::{self, HostChoice, Observed, OutputInfo, OutputOptions};
 use crate::engine::{
     Accent, BuiltinSound, EngineEvent, EngineHandle, Program, Segment, SoundChoice, StatusSnapshot,
     TempoMap, Voicing,
 };
+use crate::music::live::MusicWorker;
+use crate::music::session::PreparedMusic;
 
 pub const MIN_SPM: u32 = 60;
 pub const MAX_SPM: u32 = 250;
@@ -57,6 +61,25 @@ impl Cue {
             Cue::Stop => (SoundChoice::Builtin(BuiltinSound::Tock), 120.0, 0.8),
         }
     }
+}
+
+/// What the clicks do while the runner's music plays.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MusicClicks {
+    /// The clicks as usual, beside the music.
+    #[default]
+    On,
+    /// Music alone: the steps still count, the clicks are silent.
+    Muted,
+    /// Every other step accented: with a half-time song that is every beat.
+    Accented,
+}
+
+/// The music of the run playing, and what is needed to carry it onto another output.
+struct RunMusic {
+    prepared: Arc<PreparedMusic>,
+    volume: f32,
+    worker: Option<MusicWorker>,
 }
 
 /// Where the clicks go.
@@ -273,6 +296,9 @@ pub struct Metronome {
     /// Something worth knowing that needs no action.
     notice: Option<String>,
     last_fault: Option<String>,
+    /// The runner's songs beside the clicks, while a run with music plays.
+    music: Option<RunMusic>,
+    music_clicks: MusicClicks,
 }
 
 impl Metronome {
@@ -319,6 +345,8 @@ impl Metronome {
             problem: None,
             notice,
             last_fault: None,
+            music: None,
+            music_clicks: MusicClicks::On,
         }
     }
 
@@ -470,6 +498,8 @@ impl Metronome {
         let Some(active) = &self.active else {
             return;
         };
+        // What the music worker's splices retired is freed here, off the audio thread.
+        active.handle.collect_garbage();
         self.beat.absorb(&active.handle, now, self.spm);
         if let Playback::Stopping { since, .. } = self.beat.playback
             && now.saturating_duration_since(since) >= STOP_WAIT
@@ -562,16 +592,133 @@ impl Metronome {
 
     /// Starts a free run at the current rate.
     pub fn start(&mut self) {
-        self.start_with(None);
+        self.start_with(None, None);
     }
 
     /// Starts a planned run: the program sets the rates and when clicks sound, and the
     /// run ends by itself at the program's end.
     pub fn start_program(&mut self, program: Program) {
-        self.start_with(Some(program));
+        self.start_with(Some(program), None);
     }
 
-    fn start_with(&mut self, planned: Option<Program>) {
+    /// Starts a free run (`planned` is `None`) or a planned one with the runner's songs
+    /// laid on its steps at `volume`; the clicks do what [`Metronome::set_music_clicks`]
+    /// last said. With no song long enough, the run plays with clicks only.
+    pub fn start_with_music(
+        &mut self,
+        planned: Option<Program>,
+        music: Arc<PreparedMusic>,
+        volume: f32,
+    ) {
+        self.start_with(planned, Some((music, volume)));
+    }
+
+    /// The sample rate songs should be decoded at to play without resampling.
+    pub fn output_sample_rate(&mut self) -> u32 {
+        self.open_device();
+        self.sample_rate()
+    }
+
+    /// Whether the run playing has music.
+    pub fn has_music(&self) -> bool {
+        self.music
+            .as_ref()
+            .is_some_and(|music| music.worker.is_some())
+            && !self.is_stopped()
+    }
+
+    /// The song the run's music is playing.
+    pub fn now_playing(&self) -> Option<String> {
+        self.music
+            .as_ref()
+            .and_then(|music| music.worker.as_ref())
+            .and_then(MusicWorker::now_playing)
+    }
+
+    /// The next song comes in on a beat shortly.
+    pub fn skip_song(&self) {
+        if let Some(worker) = self.music.as_ref().and_then(|music| music.worker.as_ref()) {
+            worker.skip();
+        }
+    }
+
+    pub fn music_clicks(&self) -> MusicClicks {
+        self.music_clicks
+    }
+
+    /// Clicks on, muted or accented on the beat beside the music (now, if a run with
+    /// music plays, and for the next one). The chosen accent is left as it is.
+    pub fn set_music_clicks(&mut self, clicks: MusicClicks) {
+        self.music_clicks = clicks;
+        if self.has_music() {
+            self.apply_click_mode(clicks);
+        }
+    }
+
+    /// The music's level (0-1) against the clicks, which keep theirs.
+    pub fn set_music_volume(&mut self, volume: f32) {
+        let volume = volume.clamp(0.0, 1.0);
+        if let Some(music) = &mut self.music {
+            music.volume = volume;
+        }
+        if let Some(active) = &self.active
+            && self.has_music()
+            && let Err(error) = active
+                .handle
+                .send(crate::engine::Command::SetMusicVolume(volume))
+        {
+            self.notice = Some(format!(
+                "The music volume did not reach the engine: {error}."
+            ));
+        }
+    }
+
+    fn apply_click_mode(&mut self, clicks: MusicClicks) {
+        let Some(active) = &self.active else {
+            return;
+        };
+        let (muted, accent) = match clicks {
+            MusicClicks::On => (false, self.voicing.accent),
+            MusicClicks::Muted => (true, self.voicing.accent),
+            MusicClicks::Accented => (false, Accent::Every(2)),
+        };
+        let sent = active
+            .handle
+            .set_muted(muted)
+            .and_then(|()| active.handle.set_accent(accent));
+        if let Err(error) = sent {
+            self.notice = Some(format!("The clicks did not change: {error}."));
+        }
+    }
+
+    /// Lays the prepared songs on `program`'s steps from `at_frame` and starts feeding
+    /// them to the engine, before the program starts (so the first step has music).
+    fn start_music(&mut self, program: &Program, at_frame: u64) {
+        let (Some(music), Some(active)) = (&mut self.music, &self.active) else {
+            return;
+        };
+        music.worker = None;
+        let config = active.handle.config();
+        let Some(player) = music
+            .prepared
+            .player(program, config.sample_rate, config.channels)
+        else {
+            self.notice =
+                Some("No song is long enough to be laid on the steps; clicks only.".into());
+            return;
+        };
+        match MusicWorker::start(
+            player.starting_at(at_frame),
+            &active.handle,
+            at_frame,
+            music.volume,
+        ) {
+            Ok(worker) => music.worker = Some(worker),
+            Err(error) => self.notice = Some(format!("The music cannot play: {error}.")),
+        }
+    }
+
+    fn start_with(&mut self, planned: Option<Program>, music: Option<(Arc<PreparedMusic>, f32)>) {
         let now = Instant::now();
         if self.active.is_none() {
             self.switch_to_device(now);
@@ -590,6 +737,21 @@ impl Metronome {
         let program = planned
             .clone()
             .unwrap_or_else(|| Program::steady(f64::from(self.spm), None));
+        let with_music = music.is_some();
+        self.music = music.map(|(prepared, volume)| RunMusic {
+            prepared,
+            volume,
+            worker: None,
+        });
+        self.start_music(&program, 0);
+        self.apply_click_mode(if with_music {
+            self.music_clicks
+        } else {
+            MusicClicks::On
+        });
+        let Some(active) = &mut self.active else {
+            return;
+        };
         if let Err(error) = active.handle.start(&program) {
             self.notice = Some(format!("Could not start: {error}."));
             return;
@@ -614,6 +776,7 @@ impl Metronome {
         if let Err(error) = active.handle.stop() {
             self.notice = Some(format!("Could not stop the clicks: {error}."));
         }
+        self.music = None;
         self.beat.playback = Playback::Stopping {
             run,
             since: Instant::now(),
@@ -984,6 +1147,16 @@ impl Metronome {
             // Never sound the last step twice.
             at_frame = at_frame.max((step_seconds * sample_rate).round() as u64 + 1);
         }
+        self.start_music(&program, at_frame);
+        let music_clicks = if self.music.is_some() {
+            self.music_clicks
+        } else {
+            MusicClicks::On
+        };
+        self.apply_click_mode(music_clicks);
+        let (Playback::Playing(run), Some(active)) = (&mut self.beat.playback, &self.active) else {
+            return;
+        };
         if let Err(error) = active.handle.start_at(&program, at_frame) {
             self.notice = Some(format!("Could not carry on the run: {error}."));
         }

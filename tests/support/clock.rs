@@ -4,7 +4,7 @@
 //! unplugged and plugged back in to test failing over and Retry.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -32,6 +32,8 @@ struct Shared {
     present: AtomicBool,
     /// Bumped on unplug: device threads of an older generation die.
     generation: AtomicU64,
+    /// The loudest sample played on the device since it was last read (f32 bits).
+    loudest: AtomicU32,
 }
 
 impl ClockOutputs {
@@ -40,8 +42,14 @@ impl ClockOutputs {
             shared: Arc::new(Shared {
                 present: AtomicBool::new(true),
                 generation: AtomicU64::new(0),
+                loudest: AtomicU32::new(0),
             }),
         }
+    }
+
+    /// The loudest sample the device played since the last call.
+    pub fn take_loudest(&self) -> f32 {
+        f32::from_bits(self.shared.loudest.swap(0, Ordering::SeqCst))
     }
 
     /// The device goes away: open streams stop with a fault, and opening fails.
@@ -146,6 +154,13 @@ impl ClockOutput {
                         return;
                     }
                     engine.render_timed(&mut buffer, Some(at(frames) + LATENCY));
+                    if let Some((shared, _)) = &device {
+                        // Non-negative floats order like their bits.
+                        let loudest = buffer.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+                        shared
+                            .loudest
+                            .fetch_max(loudest.to_bits(), Ordering::SeqCst);
+                    }
                     frames += BLOCK_FRAMES as u64;
                     // Keep one buffer ahead of real time, as a sound card's queue does.
                     let due = at(frames.saturating_sub(BLOCK_FRAMES as u64));

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{RenderArgs, describe_spec, export_error, progress_bar, render_settings};
+use super::{RenderArgs, describe_spec, export_error, progress_bar, render_settings, with_music};
 use crate::cli::args::UsageError;
 use crate::cli::data;
 use crate::coach::Plan;
@@ -39,6 +39,14 @@ pub fn run(args: &RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let store = data::open_store(data_dir)?;
     let plan = data::load_plan(&store)?;
     if args.all_weeks {
+        if args.music.music.is_some() {
+            return Err(UsageError(
+                "--music goes with one run (today's, or --week N), not --all-weeks: \
+                 each week's songs would have to be chosen for its own rate"
+                    .into(),
+            )
+            .into());
+        }
         return all_weeks(args, &plan);
     }
     let format = FileFormat::from_path(&args.out).map_err(|e| UsageError(e.to_string()))?;
@@ -52,27 +60,31 @@ pub fn run(args: &RenderArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     let (sound, voicing, spec) = render_settings(args, format)?;
     export::check_folder(export::folder_of(&args.out))
         .map_err(|error| export_error(error, &args.out))?;
-    let bar = progress_bar(&args.out);
-    let summary = export::export(
-        &args.out,
-        &track.profile.compile(),
-        sound,
-        voicing,
+    let mut program = track.profile.compile();
+    args.music.apply_to(&mut program);
+    let renderer = export::TrackRenderer::new(&program, sound, voicing, spec)
+        .map_err(|error| export_error(error, &args.out))?;
+    let (renderer, with_music) = with_music(
+        renderer,
+        &args.music,
+        f64::from(track.profile.target_spm),
+        &program,
         spec,
-        &track.tags,
-        |done, total| {
-            if let Some(bar) = &bar {
-                bar.set_length(total);
-                bar.set_position(done);
-            }
-        },
-    )
+        data_dir,
+    )?;
+    let bar = progress_bar(&args.out);
+    let summary = export::export_renderer(&args.out, renderer, spec, &track.tags, |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    })
     .map_err(|error| export_error(error, &args.out))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     println!(
-        "wrote {}: \"{}\", {} steps, {}",
+        "wrote {}: \"{}\"{with_music}, {} steps, {}",
         args.out.display(),
         track.tags.title,
         summary.steps,
