@@ -19,9 +19,9 @@ use super::{ExportError, FileSpec, Tags, TrackRenderer};
 const GRANULE_RATE: u32 = 48_000;
 /// The input rate unless one is asked for. libopus codes a 24 kHz input natively (its
 /// transform runs at half size), so the clicks are rendered at the rate they are coded
-/// at, with no resampling: an hour at 172 spm encodes in half the time of a 48 kHz
-/// input (measured 5.4 s against 10.1 s for 10 minutes on a loaded machine) and the file
-/// is the same size, since the built-in sounds stay under 3.2 kHz, far below the 12 kHz
+/// at, with no resampling: clicks at 172 spm encode in half the time of a 48 kHz input
+/// (10 minutes took 5.4 s against 10.1 s on a loaded machine) and the file is the same
+/// size, since the built-in sounds stay under 3.2 kHz, far below the 12 kHz
 /// that 24 kHz holds.
 pub(super) const DEFAULT_SAMPLE_RATE: u32 = 24_000;
 pub(super) const SAMPLE_RATES: [u32; 5] = [8_000, 12_000, 16_000, 24_000, 48_000];
