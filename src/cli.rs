@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use args::UsageError;
+pub use args::{Reported, UsageError};
 
 /// A metronome and coach for raising your running step rate by 5-10% to ease knee pain.
 ///

@@ -64,8 +64,9 @@ impl FileFormat {
     pub fn default_sample_rate(self) -> u32 {
         match self {
             Self::Mp3 => mp3::DEFAULT_SAMPLE_RATE,
-            Self::Opus => opus::SAMPLE_RATE,
-            Self::Wav | Self::Flac => 48_000,
+            Self::Opus => opus::DEFAULT_SAMPLE_RATE,
+            Self::Flac => flac::DEFAULT_SAMPLE_RATE,
+            Self::Wav => 48_000,
         }
     }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cadence_coach::cli::{self, Cli, UsageError};
+use cadence_coach::cli::{self, Cli, Reported, UsageError};
 
 // In debug builds any allocation inside the audio callback aborts, as in nih-plug, so a
 // hidden allocation is found in testing instead of glitching a runner's session.
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     };
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<Reported>() => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error:#}");
             if is_about_devices(&error) {

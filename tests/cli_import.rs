@@ -305,3 +305,79 @@ fn the_baseline_comes_from_an_easy_run() {
     assert_eq!(walk.status.code(), Some(2));
     assert!(text(&walk.stderr).contains("no run in this file"));
 }
+
+/// A good FIT run with five stray bytes after its checksum, as the fuzz target found:
+/// fitparser 0.11 reads them as the header of a chained file and subtracts past zero
+/// (`de/parser.rs:280`). Written here rather than kept as a file.
+fn run_with_stray_bytes() -> Vec<u8> {
+    let mut bytes = fit::activity(&[fit::Leg {
+        sport: fit::RUNNING,
+        records: fit::steady_records(TUESDAY, 3, |_| 84),
+    }]);
+    bytes.extend([3, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn a_fit_that_crashed_the_parser_gives_one_line_and_exit_1() {
+    let bytes = run_with_stray_bytes();
+    if cfg!(debug_assertions) {
+        // The input is the one that panicked inside fitparser (overflow checks are on
+        // in debug builds), so this test stands for the crash it was written for.
+        let decoded = std::panic::catch_unwind(|| fitparser::from_bytes(&bytes));
+        assert!(decoded.is_err(), "fitparser no longer panics: {decoded:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.fit");
+    std::fs::write(&path, &bytes).unwrap();
+    let file = path.display().to_string();
+    for backtrace in ["0", "1"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
+            .env("CADENCE_COACH_DATA_DIR", dir.path())
+            .env("RUST_BACKTRACE", backtrace)
+            .args(["import", &file])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            text(&output.stderr),
+            format!("{file}: the FIT file is damaged: 5 stray bytes follow the end of its data\n")
+        );
+        assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    }
+    assert!(
+        runs(dir.path()).is_empty(),
+        "nothing is saved from a bad file"
+    );
+}
+
+/// A run whose record definition declares `power` (a 16-bit field) as 3 bytes: fitparser
+/// reads it as bytes, but first prints "ERROR: field size ..." to stderr.
+#[test]
+fn a_field_of_the_wrong_size_is_read_without_a_word_on_stderr() {
+    const UINT8: u8 = 0x02;
+    const UINT16: u8 = 0x84;
+    const UINT32: u8 = 0x86;
+    let fit_epoch = fit::FIT_EPOCH_UNIX;
+    // Definition of local type 0 as `record` (20): timestamp, cadence, power (3 bytes).
+    let mut body = vec![0x40, 0, 0, 20, 0, 3];
+    body.extend([253, 4, UINT32, 4, 1, UINT8, 7, 3, UINT16]);
+    for second in 0..180 {
+        body.push(0);
+        body.extend(((TUESDAY - fit_epoch + second) as u32).to_le_bytes());
+        body.extend([84, 1, 2, 3]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.fit");
+    std::fs::write(&path, fit::finish(&body)).unwrap();
+    let file = path.display().to_string();
+    let output = run(dir.path(), &["import", "--dry-run", &file]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+    assert!(
+        text(&output.stdout).contains("median 168 spm"),
+        "{}",
+        text(&output.stdout)
+    );
+}

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use cadence_coach::coach::{FeedbackDuty, SessionProfile, SessionTimes};
 use cadence_coach::engine::{BuiltinSound, CueKind, Program, Voicing, cue_start, nearest_frame};
-use cadence_coach::export::{FileSpec, Tags, export};
+use cadence_coach::export::{FileFormat, FileSpec, Tags, export};
 
 /// What the file should hold: audible click frames, cue start frames and the length.
 struct Expected {
@@ -244,13 +244,16 @@ fn flac_decodes_to_every_click_on_its_frame_with_its_tags() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("run.flac");
     let program = full_profile().compile();
-    render(&path, &program, 48_000);
+    // The rate `render` writes FLAC at unless told: 24 kHz, as MP3.
+    let rate = FileFormat::Flac.default_sample_rate();
+    assert_eq!(rate, 24_000);
+    render(&path, &program, rate);
     let samples: Vec<f32> = rodio::Decoder::try_from(std::fs::File::open(&path).unwrap())
         .unwrap()
         .collect();
-    let expected = expected(&program, 48_000);
+    let expected = expected(&program, rate);
     assert_eq!(samples.len() as u64, expected.frames);
-    check_decoded(&samples, 48_000, &expected, 0, "FLAC");
+    check_decoded(&samples, rate, &expected, 0, "FLAC");
     let bytes = std::fs::read(&path).unwrap();
     for tag in [
         "TITLE=Test run",
@@ -285,9 +288,9 @@ fn mp3_decodes_gaplessly_with_every_click_within_a_millisecond() {
 
 /// `opusdec` (opus-tools) decodes: another program than the one that encoded, and one
 /// that applies the pre-skip and the end trimming as players do.
-fn opusdec(path: &Path, wav: &Path) -> Option<Output> {
+fn opusdec(path: &Path, wav: &Path, rate: u32) -> Option<Output> {
     let output = Command::new("opusdec")
-        .args(["--quiet", "--rate", "48000", "--float"])
+        .args(["--quiet", "--rate", &rate.to_string(), "--float"])
         .arg(path)
         .arg(wav)
         .output();
@@ -303,30 +306,35 @@ fn opusdec(path: &Path, wav: &Path) -> Option<Output> {
 
 #[test]
 fn opus_decodes_with_its_pre_skip_and_every_click_within_a_millisecond() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("run.opus");
-    let program = full_profile().compile();
-    render(&path, &program, 48_000);
-    let wav = dir.path().join("decoded.wav");
-    let Some(output) = opusdec(&path, &wav) else {
-        return;
-    };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let samples: Vec<f32> = hound::WavReader::open(&wav)
-        .unwrap()
-        .samples::<f32>()
-        .map(Result::unwrap)
-        .collect();
-    let expected = expected(&program, 48_000);
-    assert_eq!(samples.len() as u64, expected.frames, "trimmed length");
-    check_decoded(&samples, 48_000, &expected, 48, "Opus");
-    let bytes = std::fs::read(&path).unwrap();
-    for tag in ["OpusHead", "OpusTags", "TITLE=Test run", "TRACKNUMBER=3"] {
-        assert!(contains(&bytes, tag.as_bytes()), "Opus lacks {tag}");
+    // At the rate `render` writes Opus at unless told (24 kHz, coded natively), and at
+    // 48 kHz; decoded at the same rate, so opusdec resamples nothing.
+    for rate in [FileFormat::Opus.default_sample_rate(), 48_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.opus");
+        let program = full_profile().compile();
+        render(&path, &program, rate);
+        let wav = dir.path().join("decoded.wav");
+        let Some(output) = opusdec(&path, &wav, rate) else {
+            return;
+        };
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let samples: Vec<f32> = hound::WavReader::open(&wav)
+            .unwrap()
+            .samples::<f32>()
+            .map(Result::unwrap)
+            .collect();
+        let expected = expected(&program, rate);
+        assert_eq!(samples.len() as u64, expected.frames, "trimmed length");
+        let what = format!("Opus at {rate} Hz");
+        check_decoded(&samples, rate, &expected, u64::from(rate) / 1_000, &what);
+        let bytes = std::fs::read(&path).unwrap();
+        for tag in ["OpusHead", "OpusTags", "TITLE=Test run", "TRACKNUMBER=3"] {
+            assert!(contains(&bytes, tag.as_bytes()), "Opus lacks {tag}");
+        }
     }
 }
 

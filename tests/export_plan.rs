@@ -136,6 +136,47 @@ fn every_week_becomes_a_tagged_file_of_its_length_and_a_playlist() {
 }
 
 #[test]
+fn every_week_as_mp3_by_default_has_its_length_and_id3_title() {
+    let data = tempfile::tempdir().unwrap();
+    let plan = seed_short_plan(data.path());
+    let music = tempfile::tempdir().unwrap();
+    let folder = music.path().join("cadence");
+    let output = cadence_coach(
+        data.path(),
+        &[
+            "render",
+            "--plan",
+            "--all-weeks",
+            "--out",
+            folder.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let names = files_in(&folder);
+    assert_eq!(names.len(), plan.weeks() as usize + 1, "{names:?}");
+    assert_eq!(names.last().unwrap(), "Cadence Coach plan.m3u");
+    for (week, name) in (1..=plan.weeks()).zip(&names) {
+        assert!(name.ends_with(".mp3"), "{name}");
+        let path = folder.join(name);
+        // Decoded gaplessly (LAME's header trims the codec's delay and padding).
+        let decoded = rodio::Decoder::try_from(std::fs::File::open(&path).unwrap())
+            .unwrap()
+            .count();
+        assert_eq!(decoded, 300 * 24_000, "{name}");
+        use id3::TagLike;
+        let tag = id3::Tag::read_from_path(&path).unwrap();
+        let spm = plan.step(week).target.spm;
+        let title = tag.title().unwrap_or_default();
+        assert!(
+            title.starts_with(&format!("Week {week} - {spm} spm - ")),
+            "{title}"
+        );
+        assert_eq!(tag.album(), Some("Cadence Coach plan"));
+        assert_eq!(tag.track(), Some(u32::from(week)));
+    }
+}
+
+#[test]
 fn todays_run_is_rendered_with_its_week_in_the_title() {
     let data = tempfile::tempdir().unwrap();
     let created = cadence_coach(

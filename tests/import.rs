@@ -280,6 +280,61 @@ fn stops_at_lights_and_pauses_are_left_out() {
     assert_eq!(run.mean_spm, 170.0);
 }
 
+/// A GPX run written as text, with positions and times but no speed, as many apps
+/// export: `(seconds, metres east of the start, strides per minute)` per point. The
+/// positions are made up, on the equator at 0 degrees east.
+fn gpx_without_speed(points: &[(u32, f64, u32)]) -> String {
+    // Metres per degree of longitude on the equator, for the mean Earth radius.
+    let metres_per_degree = 6_371_008.8 * std::f64::consts::PI / 180.0;
+    let points: String = points
+        .iter()
+        .map(|&(second, east, cad)| {
+            let (minute, second) = (second / 60, second % 60);
+            format!(
+                "<trkpt lat=\"0.0\" lon=\"{:.9}\"><time>2026-11-24T06:{minute:02}:{second:02}Z</time>\
+                 <extensions><gpxtpx:TrackPointExtension><gpxtpx:cad>{cad}</gpxtpx:cad>\
+                 </gpxtpx:TrackPointExtension></extensions></trkpt>\n",
+                east / metres_per_degree
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><gpx version=\"1.1\" \
+         xmlns:gpxtpx=\"http://www.garmin.com/xmlschemas/TrackPointExtension/v1\">\
+         <trk><type>running</type><trkseg>\n{points}</trkseg></trk></gpx>"
+    )
+}
+
+#[test]
+fn a_gpx_without_speed_finds_its_stops_from_the_positions() {
+    // 10 minutes at 3 m/s, 2 minutes standing at a light with the watch still reading
+    // 80 strides (arm swing) and the fix wandering a metre, 10 more minutes.
+    let mut points = Vec::new();
+    let mut east = 0.0;
+    for second in 0..1_320u32 {
+        let standing = (600..720).contains(&second);
+        let jitter = if standing {
+            [0.0, 1.0, -0.5, 0.5, -1.0, 0.5][second as usize % 6]
+        } else {
+            east += 3.0;
+            0.0
+        };
+        points.push((second, east + jitter, if standing { 80 } else { 85 }));
+    }
+    let gpx = gpx_without_speed(&points);
+    let run = only_run(gpx.as_bytes(), Options::default());
+    assert_eq!(run.elapsed_seconds, 1_320.0);
+    // The stop, less up to the half window the speed is taken over at each end.
+    let stopped = run.elapsed_seconds - run.moving_seconds;
+    assert!((105.0..=120.0).contains(&stopped), "{stopped} s stopped");
+    assert!((run.mean_spm - 170.0).abs() < 0.5, "{}", run.mean_spm);
+
+    // Without positions nothing tells the stop: the 160 spm of arm swing counts.
+    let no_positions = gpx.replace(" lat=\"0.0\"", "");
+    let run = only_run(no_positions.as_bytes(), Options::default());
+    assert!(run.moving_seconds > 1_300.0, "{}", run.moving_seconds);
+}
+
 #[test]
 fn a_fit_without_records_says_nothing_was_recorded() {
     let bytes = fit::activity(&[]);

@@ -129,6 +129,12 @@ pub struct TempoArgs {
     pub warmup_minutes: Option<f64>,
 }
 
+/// A failure already told on stderr in full (one line naming the file and what is
+/// wrong): exit code 1 with nothing more printed.
+#[derive(Debug, thiserror::Error)]
+#[error("already reported")]
+pub struct Reported;
+
 /// A rule broken by a combination of arguments: exit code 2, like clap's own errors.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

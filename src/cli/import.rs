@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
-use super::args::{UsageError, parse_pain, parse_spm};
+use super::args::{Reported, UsageError, parse_pain, parse_spm};
 use super::data;
 use crate::coach::imported::{Placement, logged_run, place, target_for};
 use crate::coach::{Measurement, Pain, Plan, RunLog, SessionRecord, Thresholds};
@@ -141,7 +141,8 @@ pub fn run(args: ImportArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     }
     match (failed, args.files.len()) {
         (0, _) => Ok(()),
-        (1, 1) => anyhow::bail!("the file could not be imported"),
+        // Its line said it all: the file's name and what is wrong with it.
+        (1, 1) => Err(Reported.into()),
         (failed, total) if failed == total => {
             anyhow::bail!("none of the {total} files could be imported")
         }

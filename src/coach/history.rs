@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 
 use time::UtcOffset;
 
+use super::measured::Measurement;
 use super::record::{Morning, SessionRecord};
 use super::thresholds::Thresholds;
 use super::workload::{self, WeeklyLoad, WorkloadWarning};
 
 /// The columns of the CSV export, in order.
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 21] = [
     "id",
     "date",
     "start_time",
@@ -21,6 +22,10 @@ pub const CSV_HEADER: [&str; 17] = [
     "target_spm",
     "end_spm",
     "average_spm",
+    "measured_mean_spm",
+    "measured_median_spm",
+    "measured_moving_minutes",
+    "minutes_at_target",
     "pain_during",
     "pain_after",
     "limp",
@@ -43,9 +48,10 @@ pub fn to_csv(records: &[SessionRecord]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-fn csv_row(run: &SessionRecord) -> [String; 17] {
+fn csv_row(run: &SessionRecord) -> [String; 21] {
     let at = run.started_at;
     let optional = |value: Option<f64>| value.map_or_else(String::new, |v| format!("{v:.1}"));
+    let measured = run.measured.as_ref();
     [
         run.id.clone(),
         run.date().to_string(),
@@ -57,6 +63,11 @@ fn csv_row(run: &SessionRecord) -> [String; 17] {
         format!("{:.1}", run.played.target_spm),
         format!("{:.1}", run.played.end_spm),
         optional(run.average_spm()),
+        optional(measured.map(|m| m.mean_spm)),
+        optional(measured.map(|m| m.median_spm)),
+        optional(measured.map(Measurement::moving_minutes)),
+        // Counted as History counts it; empty when the run followed no planned target.
+        optional(minutes_at_target(run)),
         run.pain.during.to_string(),
         run.pain.after.to_string(),
         yes_no(run.limp).into(),
@@ -119,6 +130,14 @@ impl Workload {
     }
 }
 
+/// The measured minutes at or above the planned target minus the band
+/// ([`Thresholds::at_target_margin_spm`]); `None` without a measurement or a target.
+pub fn minutes_at_target(run: &SessionRecord) -> Option<f64> {
+    let (measured, profile) = (run.measured.as_ref()?, run.profile.as_ref()?);
+    let floor = f64::from(profile.target_spm) - Thresholds::GUIDANCE.at_target_margin_spm;
+    Some(measured.minutes_at_or_above(floor))
+}
+
 /// "163, 9/30 min": the watch's median moving rate, and the minutes at the target of
 /// the moving minutes when the run followed a planned target (a run logged from the
 /// watch alone has none: its "played" rate is the measurement itself); "-" for runs
@@ -127,14 +146,13 @@ pub fn measured_text(run: &SessionRecord) -> String {
     let Some(measured) = &run.measured else {
         return "-".to_string();
     };
-    let Some(profile) = &run.profile else {
+    let Some(at_target) = minutes_at_target(run) else {
         return format!("{:.0}", measured.median_spm);
     };
-    let floor = f64::from(profile.target_spm) - Thresholds::GUIDANCE.at_target_margin_spm;
     format!(
         "{:.0}, {:.0}/{:.0} min",
         measured.median_spm,
-        measured.minutes_at_or_above(floor).floor(),
+        at_target.floor(),
         measured.moving_minutes().round()
     )
 }
@@ -252,12 +270,56 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert_eq!(lines[0], CSV_HEADER.join(","));
-        assert!(lines[1].starts_with("20261116T063000Z-00000007,2026-11-16,07:30:00,+01:00,25.00,4150,160.0,168.0,168.0,166.0,2,3,no,no,,,"), "{}", lines[1]);
+        assert!(lines[1].starts_with("20261116T063000Z-00000007,2026-11-16,07:30:00,+01:00,25.00,4150,160.0,168.0,168.0,166.0,,,,,2,3,no,no,,,"), "{}", lines[1]);
         assert!(
             lines[2].ends_with(",better,,\"felt \"\"fine\"\", tight calf\""),
             "{}",
             lines[2]
         );
+    }
+
+    #[test]
+    fn the_csv_gives_the_watch_measurement_against_the_planned_target() {
+        use crate::coach::measured::Sample;
+        use crate::coach::session::{FeedbackDuty, SessionProfile, SessionTimes};
+
+        let started_at = datetime!(2026-11-17 07:30:00 UTC);
+        // 30 minutes: 20 at 168 spm, then 10 back at 158 (below 168 - 3).
+        let samples: Vec<Sample> = (0..1_800)
+            .map(|second| Sample {
+                seconds: f64::from(second),
+                spm: Some(if second < 1_200 { 168.0 } else { 158.0 }),
+                ..Sample::default()
+            })
+            .collect();
+        let measured = Measurement::from_samples("watch".into(), started_at, &samples).unwrap();
+        let mut planned = run(started_at, 30.0, "");
+        planned.profile = Some(SessionProfile {
+            start_spm: 160,
+            target_spm: 168,
+            times: SessionTimes::default(),
+            feedback: FeedbackDuty::Always,
+        });
+        planned.measured = Some(measured.clone());
+        // From the watch alone: no planned target to count minutes against.
+        let mut logged = run(started_at + Duration::days(1), 30.0, "");
+        logged.measured = Some(measured);
+
+        let csv = to_csv(&[planned, logged]);
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let column = |row: &csv::StringRecord, name: &str| {
+            let index = header.iter().position(|h| h == name).unwrap();
+            row[index].to_string()
+        };
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let mean = (20.0 * 168.0 + 10.0 * 158.0) / 30.0;
+        assert_eq!(column(&rows[0], "measured_mean_spm"), format!("{mean:.1}"));
+        assert_eq!(column(&rows[0], "measured_median_spm"), "168.0");
+        assert_eq!(column(&rows[0], "measured_moving_minutes"), "30.0");
+        assert_eq!(column(&rows[0], "minutes_at_target"), "20.0");
+        assert_eq!(column(&rows[1], "measured_median_spm"), "168.0");
+        assert_eq!(column(&rows[1], "minutes_at_target"), "");
     }
 
     #[test]

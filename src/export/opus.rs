@@ -14,11 +14,18 @@ use ogg::writing::{PacketWriteEndInfo, PacketWriter};
 
 use super::{ExportError, FileSpec, Tags, TrackRenderer};
 
-/// Opus codes at 48 kHz; granule positions and the pre-skip count 48 kHz samples at
-/// whatever rate the input came in.
-pub(super) const SAMPLE_RATE: u32 = 48_000;
+/// Granule positions and the pre-skip count 48 kHz samples at whatever rate the input
+/// came in.
+const GRANULE_RATE: u32 = 48_000;
+/// The input rate unless one is asked for. libopus codes a 24 kHz input natively (its
+/// transform runs at half size), so the clicks are rendered at the rate they are coded
+/// at, with no resampling: clicks at 172 spm encode in half the time of a 48 kHz input
+/// (10 minutes took 5.4 s against 10.1 s on a loaded machine) and the file is the same
+/// size, since the built-in sounds stay under 3.2 kHz, far below the 12 kHz
+/// that 24 kHz holds.
+pub(super) const DEFAULT_SAMPLE_RATE: u32 = 24_000;
 pub(super) const SAMPLE_RATES: [u32; 5] = [8_000, 12_000, 16_000, 24_000, 48_000];
-pub(super) const SAMPLE_RATES_TEXT: &str = "8000, 12000, 16000, 24000 or 48000 Hz (48000 is best)";
+pub(super) const SAMPLE_RATES_TEXT: &str = "8000, 12000, 16000, 24000 or 48000 Hz";
 /// Bits per second while a click sounds (VBR): enough for a crisp attack.
 const BITRATE: i32 = 32_000;
 /// Bits per second for silent frames. Lower rates (500) made the next click's attack
@@ -85,7 +92,7 @@ pub(super) fn write(
         .set_signal(opus::Signal::Music)
         .map_err(opus_error)?;
     // Whole numbers for every accepted rate: 48 kHz samples per input sample.
-    let to_48k = u64::from(SAMPLE_RATE / spec.sample_rate);
+    let to_48k = u64::from(GRANULE_RATE / spec.sample_rate);
     let lookahead = u64::try_from(encoder.get_lookahead().map_err(opus_error)?).unwrap_or(0);
     let pre_skip = lookahead * to_48k;
     let frame = usize::try_from(spec.sample_rate / FRAMES_PER_SECOND).unwrap_or(960);

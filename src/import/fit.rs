@@ -6,12 +6,20 @@
 //! 2 x (cadence + fractional_cadence), as GoldenCheetah and FitTrackee read it (dropping
 //! the fraction loses up to 2 spm; GoldenCheetah #2060).
 
+mod framing;
+mod quiet;
+
+use std::collections::HashSet;
+
+use fitparser::de::DecodeOption;
 use fitparser::profile::MesgNum;
 use fitparser::{ErrorKind, FitDataRecord, Value};
 use time::OffsetDateTime;
 
 use super::{ImportError, Leg, Sport, seconds_since};
 use crate::coach::measured::Sample;
+use framing::Fault;
+pub use quiet::caught as parser_panics;
 
 const FORMAT: &str = "FIT";
 
@@ -37,30 +45,33 @@ struct Record {
     heart_rate: Option<f64>,
 }
 
-/// Whether the file holds all the data its header announces, and its CRC. fitparser
-/// stops quietly when a cut falls between two messages, so this is checked here.
-fn is_complete(bytes: &[u8]) -> bool {
-    let header = bytes.first().map_or(0, |&size| usize::from(size));
-    let Some(size) = bytes.get(4..8) else {
-        return false;
-    };
-    let data = u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as usize;
-    bytes.len() >= header.saturating_add(data).saturating_add(2)
-}
-
 /// Reads the legs of a FIT file.
 pub fn read(bytes: &[u8]) -> Result<Vec<Leg>, ImportError> {
-    if !is_complete(bytes) {
-        return Err(ImportError::Truncated(FORMAT));
+    let (checked, stale_checksums) = framing::check(bytes).map_err(|fault| match fault {
+        Fault::Truncated => ImportError::Truncated(FORMAT),
+        Fault::Checksum => ImportError::Damaged {
+            format: FORMAT,
+            detail: "its checksum does not match: it changed after the watch wrote it".into(),
+        },
+        Fault::Damaged(detail) => ImportError::Damaged {
+            format: FORMAT,
+            detail,
+        },
+    })?;
+    let mut options = HashSet::new();
+    if stale_checksums {
+        // Verified above on the bytes as written; the cleaned copy's no longer match.
+        options.insert(DecodeOption::SkipHeaderCrcValidation);
+        options.insert(DecodeOption::SkipDataCrcValidation);
     }
-    // fitparser is a parser of untrusted input that has no promise never to panic;
-    // a panic there is a damaged file here, never a crash.
-    let decoded = std::panic::catch_unwind(|| fitparser::from_bytes(bytes)).map_err(|_| {
-        ImportError::Damaged {
+    // fitparser is a parser of untrusted input with no promise never to panic; after
+    // the framing walk none is known, and one would be a damaged file here, never a
+    // crash (nor a message on stderr beside the one line the caller prints).
+    let decoded = quiet::catch(|| fitparser::de::from_bytes_with_options(&checked, &options))
+        .ok_or_else(|| ImportError::Damaged {
             format: FORMAT,
             detail: "its messages do not make sense".into(),
-        }
-    })?;
+        })?;
     let messages = decoded.map_err(|error| match *error {
         ErrorKind::UnexpectedEof(_) => ImportError::Truncated(FORMAT),
         ErrorKind::InvalidCrc(..) => ImportError::Damaged {
