@@ -369,9 +369,9 @@ fn activity_form_ui(ui: &mut egui::Ui, form: &mut TrainingForm, actions: &mut Ve
             ui.selectable_value(&mut form.kind, kind, kind_title(kind));
         }
     });
-    field(ui, "Minutes", &mut form.minutes, "1 to 1440", 80.0);
+    field(ui, "Minutes", &mut form.minutes, "1 to 1440", 110.0);
     error_line_ui(ui, form.minutes_error.as_deref());
-    field(ui, "Day", &mut form.day, "today, or YYYY-MM-DD", 160.0);
+    field(ui, "Day", &mut form.day, "today, or YYYY-MM-DD", 210.0);
     error_line_ui(ui, form.day_error.as_deref());
     if form.kind == ActivityKind::Strength {
         exercises_ui(ui, &mut form.exercises);
