@@ -1,7 +1,8 @@
 //! Writes a believable data folder for screenshots and demos: a baseline counted two
 //! weeks ago, a six-week plan that started then, and runs that moved up a step, held
 //! the next one after a painful run, and left yesterday's morning check to do, plus a
-//! week whose running spiked.
+//! week whose running spiked; other training (hip and knee exercise, a ride) and a pair
+//! of shoes.
 //!
 //! `cargo run --example seed_demo_data -- FOLDER` (dates are relative to today). The
 //! folder must not hold a profile or plan yet: this never overwrites a runner's data.
@@ -10,8 +11,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use cadence_coach::coach::{
-    Baseline, CountedFeet, Increase, Morning, MorningCheck, Pain, Plan, PlayedRates, Profile,
-    SessionRecord,
+    Activity, ActivityKind, Baseline, CountedFeet, Exercise, ExerciseSets, Increase, Morning,
+    MorningCheck, Pain, Plan, PlayedRates, Profile, SessionRecord, Shoe, Training, Treadmill,
 };
 use cadence_coach::store::{DataDir, Store};
 use time::{Duration, OffsetDateTime, Time, UtcOffset};
@@ -85,10 +86,54 @@ fn main() -> anyhow::Result<()> {
         });
         if during >= 4 {
             record.note = "hilly route, knee ached on the descents".into();
+            record.downhill = true;
+        } else {
+            record.treadmill = Some(Treadmill {
+                speed_kmh: 9.5,
+                incline_percent: 1.0,
+            });
         }
         store
             .begin_session(&record)
             .with_context(|| format!("saving the run of {}", record.date()))?;
+    }
+    // Hip and knee exercise at the same level for three weeks, and a ride this week.
+    let sets = |exercise, reps, load_kg| ExerciseSets {
+        exercise,
+        sets: 3,
+        reps,
+        load_kg,
+    };
+    let mut activities: Vec<Activity> = [16, 12, 9, 6, 2, 0]
+        .into_iter()
+        .map(|days_ago| Activity {
+            date: day(days_ago),
+            kind: ActivityKind::Strength,
+            minutes: 12.0,
+            exercises: vec![
+                sets(Exercise::Clamshells, 12, 0.0),
+                sets(Exercise::SplitSquats, 8, 10.0),
+            ],
+            note: String::new(),
+        })
+        .collect();
+    activities.push(Activity {
+        date: day(1),
+        kind: ActivityKind::Cycling,
+        minutes: 25.0,
+        exercises: Vec::new(),
+        note: "to work".into(),
+    });
+    let training = Training {
+        activities,
+        shoes: vec![Shoe {
+            name: "Blue trainers".into(),
+            since: day(60),
+            start_km: 560.0,
+        }],
+    };
+    for notice in store.save(&training)? {
+        eprintln!("{notice}");
     }
     println!("seeded {}", folder.display());
     Ok(())

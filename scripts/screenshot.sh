@@ -7,8 +7,10 @@
 # PLAY=1 presses Space first (start a free run), PLAY=plan presses Enter (start today's
 # planned run); SETTLE=seconds to wait before the shot (default 2). DATA=folder copies
 # a data folder (for example one made by `cargo run --example seed_demo_data`) into the
-# app's; SCREEN=Run|Baseline|Plan|History|Settings opens that screen. The app's data
-# and window state go to a temporary folder, never the user's.
+# app's; SCREEN=Run|Baseline|Plan|Training|History|Settings|Advice|Start opens that
+# screen. The app's data and window state go to a temporary folder, never the user's.
+# Where pulseaudio is installed, the sound goes to a private null sink
+# (scripts/pulse-null-sink.sh), so no notice about this machine's sound card shows.
 # Prints "window <id>" once the window is up. Needs xvfb-run, xdotool and ImageMagick.
 set -euo pipefail
 
@@ -47,9 +49,16 @@ cleanup() {
     kill "$app" 2>/dev/null || true
     wait "$app" 2>/dev/null || true
   fi
+  if [[ -n ${CADENCE_PULSE_PID:-} ]]; then
+    kill "$CADENCE_PULSE_PID" 2>/dev/null || true
+  fi
   rm -rf "$data"
 }
 trap cleanup EXIT
+
+if command -v pulseaudio >/dev/null; then
+  eval "$("$root/scripts/pulse-null-sink.sh" 2>/dev/null)"
+fi
 
 # Mesa's software renderer: Xvfb has no GPU.
 export LIBGL_ALWAYS_SOFTWARE=1

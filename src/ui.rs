@@ -8,9 +8,9 @@
 //!   flash timing, planned programs, cues), free of egui so that it can be tested
 //!   without a window. `records` holds the runner's data from the [`Store`] and the run
 //!   being recorded, also free of egui.
-//! * One file per screen: Run, Baseline, Plan, History, Settings, the guided start
-//!   (first launch), About the advice, and Music (the runner's songs, scanned and
-//!   decoded on worker threads).
+//! * One file per screen: Run, Baseline, Plan, Training (other training, exercise sets
+//!   and shoes), History, Music (the runner's songs, scanned and decoded on worker
+//!   threads), Settings, the guided start (first launch) and About the advice.
 //! * The sound card is reached through an [`OutputFactory`], so tests and tools can put
 //!   a real engine behind a simulated device (see `tests/support/clock.rs`); time is
 //!   read through a [`Clock`], so tests can move a [`ManualClock`] instead of waiting.
@@ -34,6 +34,7 @@ mod records;
 mod run_screen;
 mod settings_screen;
 mod start_screen;
+mod training_screen;
 
 use std::path::Path;
 

@@ -76,6 +76,9 @@ pub fn run(args: ShoesArgs, data_dir: Option<&Path>) -> anyhow::Result<()> {
     for line in training.shoe_lines(&log.records) {
         println!("{line}");
     }
-    println!("Distances count runs with a treadmill speed (speed x time).");
+    println!(
+        "Distances count runs with a treadmill speed (speed x time) or an imported watch \
+         file's distance."
+    );
     Ok(())
 }

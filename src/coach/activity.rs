@@ -239,7 +239,7 @@ impl Training {
     }
 
     /// Each pair with its distance from the runs that have one (treadmill speed x
-    /// time), and a note when it is near or past [`Thresholds::shoe_worn_km`].
+    /// time, or a watch file's distance), and a note when it is near or past [`Thresholds::shoe_worn_km`].
     pub fn shoe_lines(&self, runs: &[SessionRecord]) -> Vec<String> {
         let worn = Thresholds::GUIDANCE.shoe_worn_km;
         let mut shoes: Vec<&Shoe> = self.shoes.iter().collect();
@@ -273,10 +273,17 @@ impl Training {
     }
 }
 
-/// A run's distance when it is known: treadmill speed x played time.
+/// A run's distance when it is known: treadmill speed x played time (the belt is
+/// exact), else the distance the watch recorded.
 pub fn distance_km(run: &SessionRecord) -> Option<f64> {
     run.treadmill
         .map(|belt| belt.speed_kmh * run.played_seconds / 3_600.0)
+        .or_else(|| {
+            run.measured
+                .as_ref()
+                .and_then(|measured| measured.distance_m)
+                .map(|metres| metres / 1_000.0)
+        })
 }
 
 /// The decline warning for a run on a treadmill decline or marked downhill.
@@ -440,6 +447,39 @@ mod tests {
             ..training
         };
         assert!(worn.shoe_lines(&runs)[0].contains("time for a new pair"));
+    }
+
+    #[test]
+    fn a_watch_files_distance_counts_toward_the_shoes() {
+        use crate::coach::measured::{Measurement, Sample};
+        let mut outdoors = treadmill_run(0.0, 30.0);
+        outdoors.treadmill = None;
+        assert_eq!(distance_km(&outdoors), None);
+        // 3 m/s for 20 min with a reading every second: 3.6 km.
+        let samples: Vec<Sample> = (0..1_200)
+            .map(|second| Sample {
+                seconds: f64::from(second),
+                spm: Some(168.0),
+                distance_m: Some(3.0 * f64::from(second)),
+                ..Sample::default()
+            })
+            .collect();
+        outdoors.measured =
+            Some(Measurement::from_samples("watch".into(), outdoors.started_at, &samples).unwrap());
+        let km = distance_km(&outdoors).unwrap();
+        assert!((km - 3.597).abs() < 1e-9, "{km}");
+        let training = Training {
+            activities: Vec::new(),
+            shoes: vec![Shoe {
+                name: "Trail shoes".into(),
+                since: date!(2026 - 01 - 01),
+                start_km: 10.0,
+            }],
+        };
+        assert_eq!(
+            training.shoe_lines(&[outdoors]),
+            ["Trail shoes (since 2026-01-01): 14 km"]
+        );
     }
 
     #[test]

@@ -85,6 +85,11 @@ pub struct Measurement {
     pub drift_spm: Option<f64>,
     /// Minute by minute of elapsed time.
     pub minutes: Vec<MinuteRate>,
+    /// Metres the watch recorded over the run (its distance readings, else its speed x
+    /// time), for the shoes' distance; `None` when it recorded neither. Files from
+    /// before it have none.
+    #[serde(default)]
+    pub distance_m: Option<f64>,
 }
 
 impl Measurement {
@@ -92,6 +97,8 @@ impl Measurement {
     /// Twelve hours, as for a recorded run.
     pub const MAX_SECONDS: f64 = 43_200.0;
     pub const MAX_MINUTES: usize = 720;
+    /// 500 km: more than any run of twelve hours.
+    pub const MAX_DISTANCE_M: f64 = 500_000.0;
 
     /// Summarises `samples` (in time order; any out of order are dropped) of a run that
     /// began at `started_at`.
@@ -123,6 +130,7 @@ impl Measurement {
             steps: (weighted / 60.0).round().min(f64::from(u32::MAX)) as u32,
             drift_spm: drift(&rates, moving_seconds),
             minutes: per_minute(&spans, first),
+            distance_m: distance(samples),
         })
     }
 
@@ -201,6 +209,14 @@ impl Measurement {
             MAX_PLAUSIBLE_SPM,
         )?;
         check_int("the measured steps", self.steps, 0, 500_000)?;
+        if let Some(metres) = self.distance_m {
+            check_f64(
+                "the measured distance (m)",
+                metres,
+                0.0,
+                Self::MAX_DISTANCE_M,
+            )?;
+        }
         if let Some(drift) = self.drift_spm {
             check_f64("the measured drift (spm)", drift, -300.0, 300.0)?;
         }
@@ -225,6 +241,32 @@ impl Measurement {
         }
         Ok(())
     }
+}
+
+/// The run's distance: the last distance reading less the first (watches write the
+/// distance from the start), or without readings the speed summed over the time
+/// between readings, pauses left out.
+fn distance(samples: &[Sample]) -> Option<f64> {
+    let readings: Vec<f64> = samples
+        .iter()
+        .filter_map(|sample| sample.distance_m)
+        .filter(|metres| metres.is_finite() && *metres >= 0.0)
+        .collect();
+    let metres = if let (Some(first), Some(last)) = (readings.first(), readings.last())
+        && readings.len() >= 2
+    {
+        last - first
+    } else {
+        samples
+            .windows(2)
+            .filter_map(|pair| {
+                let seconds = pair[1].seconds - pair[0].seconds;
+                let speed = pair[0].speed_mps.filter(|v| v.is_finite() && *v >= 0.0)?;
+                (seconds > 0.0 && seconds <= MAX_READING_GAP_SECONDS).then_some(speed * seconds)
+            })
+            .sum()
+    };
+    (metres > 0.0).then_some(metres.min(Measurement::MAX_DISTANCE_M))
 }
 
 /// A reading's cadence if it is a number a foot could make.
@@ -388,6 +430,41 @@ mod tests {
         assert_eq!(m.minutes_at_or_above(165.0), 30.0);
         assert_eq!(m.minutes_at_or_above(169.0), 0.0);
         assert!(m.validate().is_ok());
+    }
+
+    #[test]
+    fn the_distance_comes_from_the_readings_else_from_the_speed() {
+        // 3 m/s for 30 min, readings every second: 5.4 km from the speed alone.
+        let by_speed = measure(&run(30, |_| 168.0));
+        let metres = by_speed.distance_m.unwrap();
+        assert!((metres - 5_397.0).abs() < 1e-6, "{metres}");
+        // Distance readings win, from the first to the last.
+        let with_readings: Vec<Sample> = run(30, |_| 168.0)
+            .into_iter()
+            .map(|sample| Sample {
+                distance_m: Some(100.0 + 2.5 * sample.seconds),
+                ..sample
+            })
+            .collect();
+        let read = measure(&with_readings).distance_m.unwrap();
+        assert!((read - 2.5 * 1_799.0).abs() < 1e-6, "{read}");
+        // A pause of the watch adds nothing.
+        let mut paused = run(10, |_| 168.0);
+        paused.extend(run(10, |_| 168.0).into_iter().map(|sample| Sample {
+            seconds: sample.seconds + 900.0,
+            ..sample
+        }));
+        let gapped = measure(&paused).distance_m.unwrap();
+        assert!((gapped - 3.0 * 1_198.0).abs() < 1e-6, "{gapped}");
+        // Neither: none.
+        let bare: Vec<Sample> = run(5, |_| 168.0)
+            .into_iter()
+            .map(|sample| Sample {
+                speed_mps: None,
+                ..sample
+            })
+            .collect();
+        assert_eq!(measure(&bare).distance_m, None);
     }
 
     #[test]

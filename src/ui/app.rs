@@ -29,6 +29,9 @@ use super::settings_screen::{SettingsForm, settings_screen_ui};
 use super::start_screen::{
     GuideForm, GuideStep, StartScreen, missing, start_screen_ui, training_week_ui, warmup_offer_ui,
 };
+use super::training_screen::{
+    TrainingForm, TrainingView, add_shoe, log_activity, training_screen_ui,
+};
 use crate::audio::HostChoice;
 use crate::coach::{Clearance, MorningCheck, Pain, Profile, SessionRecord, SoundSettings, Target};
 use crate::engine::{Accent, SoundChoice, Voicing};
@@ -51,14 +54,17 @@ pub enum Screen {
     Start,
     /// Every rule with its number and source.
     Advice,
+    /// Other training, hip and knee exercise, shoes.
+    Training,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Start,
         Screen::Run,
         Screen::Baseline,
         Screen::Plan,
+        Screen::Training,
         Screen::History,
         Screen::Music,
         Screen::Settings,
@@ -75,6 +81,7 @@ impl Screen {
             Screen::Settings => "Settings",
             Screen::Start => "Guide",
             Screen::Advice => "About the advice",
+            Screen::Training => "Training",
         }
     }
 }
@@ -209,6 +216,10 @@ pub enum Action {
     ImportRuns(Vec<std::path::PathBuf>),
     /// Anything on the Music screen.
     Music(MusicAction),
+    /// The Training screen's activity form is to be saved.
+    LogActivity,
+    /// The Training screen's pair of shoes is to be added.
+    AddShoe,
 }
 
 pub struct CadenceApp {
@@ -228,6 +239,7 @@ pub struct CadenceApp {
     settings: SettingsForm,
     guide: GuideForm,
     music: MusicPanel,
+    training: TrainingForm,
     /// Things the runner must hear about: files set aside, saves that failed.
     messages: Vec<String>,
     actions: Vec<Action>,
@@ -285,6 +297,7 @@ impl CadenceApp {
             clearance: ClearanceForm::default(),
             phone: PhoneExport::new(),
             music: MusicPanel::new(prefs.music_folder.clone(), data.store()),
+            training: TrainingForm::default(),
             run: RunPanel::default(),
             prefs,
             metronome,
@@ -460,7 +473,7 @@ impl CadenceApp {
         let Some(form) = &mut self.run.form else {
             return;
         };
-        let Some((during, after)) = form.check() else {
+        let Some((during, after, treadmill)) = form.check() else {
             return;
         };
         let Some(mut record) = self
@@ -474,18 +487,20 @@ impl CadenceApp {
             return;
         };
         record.log_pain(Pain { during, after }, form.limp);
-        record.swelling = form.swelling;
-        record.note = form.note.trim().to_owned();
+        form.fill(&mut record, treadmill);
         if let Err(error) = self.data.save_session(&record) {
             form.error = Some(error);
             return;
         }
         self.run.form = None;
-        self.run.verdict = Some(
-            self.data
-                .after_run(&record)
-                .map_or_else(|| "Saved.".into(), |after| after.message),
-        );
+        let mut verdict = self
+            .data
+            .after_run(&record)
+            .map_or_else(|| "Saved.".into(), |after| after.message);
+        if let Some(warning) = crate::coach::activity::decline_warning(&record) {
+            verdict = format!("{verdict} {warning}");
+        }
+        self.run.verdict = Some(verdict);
     }
 
     fn save_baseline(&mut self) {
@@ -615,7 +630,10 @@ impl CadenceApp {
                 if screen == Screen::Settings && self.settings.devices.is_none() {
                     self.settings.devices = Some(self.metronome.devices());
                 }
-                if matches!(screen, Screen::Run | Screen::Plan | Screen::History) {
+                if matches!(
+                    screen,
+                    Screen::Run | Screen::Plan | Screen::History | Screen::Training
+                ) {
                     // The command line or another copy may have changed the files.
                     let messages = self.data.reload();
                     self.tell(messages);
@@ -767,6 +785,14 @@ impl CadenceApp {
                 import_runs(&mut self.history.import, &mut self.data, &paths, offset);
                 // A new run from the watch asks for its pain like one recorded here.
                 self.ask_for_unlogged_pain();
+            }
+            Action::LogActivity => {
+                let notices = log_activity(&mut self.training, &mut self.data, self.clock.today());
+                self.tell(notices);
+            }
+            Action::AddShoe => {
+                let notices = add_shoe(&mut self.training.shoe, &mut self.data, self.clock.today());
+                self.tell(notices);
             }
             Action::Music(action) => {
                 let planned = self.todays_run();
@@ -973,6 +999,20 @@ impl eframe::App for CadenceApp {
                 );
                 self.actions
                     .extend(music_actions.into_iter().map(Action::Music));
+            }
+            Screen::Training => {
+                if let Some(today) = today {
+                    training_screen_ui(
+                        ui,
+                        &mut self.training,
+                        TrainingView {
+                            training: &self.data.training,
+                            sessions: &self.data.sessions,
+                            today,
+                        },
+                        &mut self.actions,
+                    );
+                }
             }
         });
 

@@ -26,10 +26,12 @@ const SILENT_SAMPLE_RATE: u32 = 48_000;
 /// While playing, a stream that renders nothing for this long is taken for dead.
 const STALL: Duration = Duration::from_millis(1_500);
 const FLASH_MAX: Duration = Duration::from_millis(120);
-/// When a step's event is late, look for it this often.
+/// Before the first step's event, look for it this often (later steps are foreseen).
 const EVENT_POLL: Duration = Duration::from_millis(10);
-/// A flash due this soon is lit now: a frame for a millisecond is not worth drawing.
-const EARLY: Duration = Duration::from_millis(2);
+/// A flash due this soon is lit now: a frame for a few milliseconds is not worth
+/// drawing, and the eye does not tell a flash this much early from one on time (the
+/// playback times the flash follows wobble by as much).
+const EARLY: Duration = Duration::from_millis(4);
 /// After Stop, check this often for the engine's final count.
 const STOP_POLL: Duration = Duration::from_millis(20);
 const STOP_WAIT: Duration = Duration::from_secs(1);
@@ -108,6 +110,8 @@ pub struct Setup {
 pub struct Flash {
     pub at: Instant,
     pub accented: bool,
+    /// The step it shows.
+    pub step: u64,
 }
 
 /// How far a run got.
@@ -150,6 +154,14 @@ struct SeenStep {
     flash_at: Instant,
 }
 
+/// The next step as foreseen between events.
+#[derive(Clone, Copy, Debug)]
+struct Foreseen {
+    flash: Flash,
+    /// Its click will sound (not in a planned run's quiet stretch).
+    audible: bool,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Run {
     last_step: Option<SeenStep>,
@@ -189,6 +201,8 @@ struct Beat {
     playback: Playback,
     pending: VecDeque<Flash>,
     lit: Option<Flash>,
+    /// The last step flashed (or passed over as silent), from its event or foreseen.
+    flashed_step: Option<u64>,
     shown: u64,
     offset_ms: i32,
     last_run: Figures,
@@ -218,6 +232,18 @@ impl Beat {
                         seconds: frame as f64 / sample_rate,
                         flash_at,
                     });
+                    if self.flashed_step.is_some_and(|flashed| index <= flashed) {
+                        // Foreseen and lit already: only its time was a guess.
+                        if let Some(lit) = self.lit.as_mut().filter(|lit| lit.step == index) {
+                            lit.at = flash_at;
+                            lit.accented = accented;
+                            if !audible {
+                                self.lit = None;
+                            }
+                        }
+                        continue;
+                    }
+                    self.flashed_step = Some(index);
                     if !audible {
                         // A planned run's quiet stretch: no click, so no flash either;
                         // the runner keeps the rate alone.
@@ -229,7 +255,11 @@ impl Beat {
                         // it now rather than not at all.
                         at = now;
                     }
-                    self.pending.push_back(Flash { at, accented });
+                    self.pending.push_back(Flash {
+                        at,
+                        accented,
+                        step: index,
+                    });
                 }
                 // Only the stop we asked for ends a run: a quick Stop-Start may leave
                 // the first run's Stopped event behind.
@@ -257,13 +287,29 @@ impl Beat {
             steps: steps.max(floor.steps),
         };
         self.playback = Playback::Stopped;
-        self.pending.clear();
-        self.lit = None;
+        self.reset();
     }
 
-    /// Lights the latest flash that is due, and puts out one that has run its length.
-    fn advance(&mut self, now: Instant, spm: u32) {
+    /// Clears what the last run left.
+    fn reset(&mut self) {
+        self.pending.clear();
+        self.lit = None;
+        self.flashed_step = None;
+    }
+
+    /// Lights the latest flash that is due (from its event, or foreseen when the event
+    /// is not in yet), and puts out one that has run its length.
+    fn advance(&mut self, now: Instant, spm: u32, foreseen: Option<Flash>) {
         let length = flash_length(spm);
+        if self.pending.is_empty()
+            && let Some(next) = foreseen.filter(|next| next.at <= now + EARLY)
+        {
+            // The step's event comes with the buffer that holds it, which may be
+            // rendered after the flash is due (the silent clock renders by the wall
+            // clock): light it when due, and let the event correct it.
+            self.flashed_step = Some(next.step);
+            self.pending.push_back(next);
+        }
         while let Some(next) = self.pending.front().copied() {
             if next.at > now + EARLY {
                 break;
@@ -335,6 +381,7 @@ impl Metronome {
                 playback: Playback::Stopped,
                 pending: VecDeque::new(),
                 lit: None,
+                flashed_step: None,
                 shown: 0,
                 offset_ms: setup
                     .visual_offset_ms
@@ -511,7 +558,9 @@ impl Metronome {
                 status.steps,
             );
         }
-        self.beat.advance(now, self.spm);
+        let foreseen = self.foresee().filter(|next| next.audible);
+        self.beat
+            .advance(now, self.spm, foreseen.map(|next| next.flash));
         self.watch(now);
         self.pause_when_idle();
     }
@@ -549,21 +598,55 @@ impl Metronome {
         if let Some(lit) = self.beat.lit {
             wake = wake.min(lit.at + flash_length(self.spm));
         }
-        match self.beat.pending.front() {
-            Some(next) => wake = wake.min(next.at),
-            None => {
-                // The next step's event has not arrived. Wake when its flash is due:
-                // steps are rendered before they are heard, so the event is usually
-                // there by then and no frame is spent looking for it.
-                let due = run
-                    .last_step
-                    .map(|step| step.flash_at + step_interval(self.spm))
-                    .filter(|&due| due > now)
-                    .unwrap_or(now + EVENT_POLL);
-                wake = wake.min(due);
+        match (self.beat.pending.front(), self.foresee()) {
+            (Some(next), _) => wake = wake.min(next.at.checked_sub(EARLY).unwrap_or(next.at)),
+            // The next flash is foreseen from the last step and the rate: one frame
+            // lights it, one puts it out, and none is spent waiting for its event. In a
+            // quiet stretch the step's frame only brings the figures up to date.
+            (None, Some(next)) => {
+                wake = wake.min(next.flash.at.checked_sub(EARLY).unwrap_or(next.flash.at));
             }
+            // Before the first step's event.
+            (None, None) => wake = wake.min(now + EVENT_POLL),
         }
         Some(wake.saturating_duration_since(now).max(MIN_WAKE))
+    }
+
+    /// The step after the last one flashed, foreseen from the last step's event and
+    /// the rate playing now; `None` until a step has been seen.
+    fn foresee(&self) -> Option<Foreseen> {
+        let Playback::Playing(run) = &self.beat.playback else {
+            return None;
+        };
+        let last = run.last_step?;
+        let step = self
+            .beat
+            .flashed_step
+            .map_or(last.index, |flashed| flashed.max(last.index))
+            + 1;
+        let spm = match (&self.program, &self.active) {
+            // A planned run glides: the engine knows its rate.
+            (Some(_), Some(active)) => active.handle.status().spm,
+            _ => f64::from(self.spm),
+        };
+        if !(spm.is_finite() && spm > 0.0) {
+            return None;
+        }
+        let ahead = (step - last.index) as f64 * 60.0 / spm;
+        let at = last.flash_at.checked_add(seconds_to_duration(ahead))?;
+        let seconds = last.seconds + ahead;
+        let audible = self
+            .program
+            .as_ref()
+            .is_none_or(|program| audible_at(program, seconds));
+        Some(Foreseen {
+            flash: Flash {
+                at,
+                accented: self.voicing.accent.is_accented(step),
+                step,
+            },
+            audible,
+        })
     }
 
     // ----- Commands -----
@@ -757,8 +840,7 @@ impl Metronome {
             return;
         }
         self.program = planned;
-        self.beat.pending.clear();
-        self.beat.lit = None;
+        self.beat.reset();
         self.beat.playback = Playback::Playing(Run::new(now, active.handle.status().buffers));
     }
 
@@ -766,8 +848,7 @@ impl Metronome {
         let Playback::Playing(run) = self.beat.playback else {
             return;
         };
-        self.beat.pending.clear();
-        self.beat.lit = None;
+        self.beat.reset();
         let Some(active) = &self.active else {
             self.beat.playback = Playback::Stopped;
             self.beat.last_run = run.floor;
@@ -1196,6 +1277,17 @@ pub fn resume_program(spm: f64, last_step: Option<(u64, f64)>) -> Program {
         };
     }
     program
+}
+
+/// Whether `program`'s clicks sound at `seconds` into it (the engine's rule: the last
+/// change at or before that time decides; audible before any).
+fn audible_at(program: &Program, seconds: f64) -> bool {
+    program
+        .feedback
+        .iter()
+        .filter(|change| change.at_seconds <= seconds)
+        .max_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds))
+        .is_none_or(|change| change.audible)
 }
 
 fn step_interval(spm: u32) -> Duration {

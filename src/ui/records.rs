@@ -160,6 +160,27 @@ impl Data {
         Ok(notices(&loaded.notices))
     }
 
+    /// Changes the other training and shoes under the store's lock, as
+    /// [`Data::update_profile`] does for the profile.
+    pub fn update_training(
+        &mut self,
+        change: impl FnOnce(&mut Training),
+    ) -> Result<Vec<String>, String> {
+        let mut updated = None;
+        let loaded = self
+            .store
+            .update(|training: &mut Training| {
+                change(training);
+                updated = Some(training.clone());
+            })
+            .map_err(|error| format!("Your training was not saved: {error}."))?;
+        if let Some(training) = updated {
+            self.training = training;
+        }
+        self.today = None;
+        Ok(notices(&loaded.notices))
+    }
+
     pub fn save_plan(&mut self, plan: Plan) -> Result<Vec<String>, String> {
         let notices = self
             .store

@@ -10,7 +10,9 @@ use eframe::egui::{self, Key, Modifiers, RichText};
 use super::app::{Action, Preferences};
 use super::fields::{accent_description, check_note, error_line_ui, format_elapsed, parse_pain};
 use super::metronome::{Metronome, OutputKind};
-use crate::coach::{FeedbackDuty, SessionProfile, TodayKind, TodaySession};
+use crate::coach::{
+    FeedbackDuty, SessionProfile, SessionRecord, TodayKind, TodaySession, Treadmill,
+};
 use crate::engine::{Accent, BuiltinSound, SoundChoice};
 
 const TIMELINE_HEIGHT: f32 = 26.0;
@@ -24,6 +26,11 @@ pub struct AfterRunForm {
     pub limp: bool,
     pub swelling: bool,
     pub note: String,
+    /// Where it was run: the belt's speed and incline (empty outdoors), or downhill.
+    pub treadmill_kmh: String,
+    pub incline: String,
+    pub downhill: bool,
+    pub treadmill_error: Option<String>,
     pub during_error: Option<String>,
     pub after_error: Option<String>,
     pub note_error: Option<String>,
@@ -40,6 +47,10 @@ impl AfterRunForm {
             limp: false,
             swelling: false,
             note: String::new(),
+            treadmill_kmh: String::new(),
+            incline: String::new(),
+            downhill: false,
+            treadmill_error: None,
             during_error: None,
             after_error: None,
             note_error: None,
@@ -47,17 +58,63 @@ impl AfterRunForm {
         }
     }
 
-    /// Checks every field, showing each message; the pain during and after if all hold.
-    pub fn check(&mut self) -> Option<(u8, u8)> {
+    /// Checks every field, showing each message; the pain during and after, and the
+    /// treadmill if one was given, when all hold.
+    pub fn check(&mut self) -> Option<(u8, u8, Option<Treadmill>)> {
         let during = parse_pain(&self.during, "during the run");
         let after = parse_pain(&self.after, "after the run");
+        let treadmill = parse_treadmill(&self.treadmill_kmh, &self.incline);
         self.during_error = during.as_ref().err().cloned();
         self.after_error = after.as_ref().err().cloned();
+        self.treadmill_error = treadmill.as_ref().err().cloned();
         self.note_error = check_note(&self.note).err();
-        match (during, after, &self.note_error) {
-            (Ok(during), Ok(after), None) => Some((during, after)),
+        match (during, after, treadmill, &self.note_error) {
+            (Ok(during), Ok(after), Ok(treadmill), None) => Some((during, after, treadmill)),
             _ => None,
         }
+    }
+}
+
+/// The belt's speed (1-30 km/h) and incline (-10 to 40 %, empty for flat); both empty
+/// for a run outdoors.
+fn parse_treadmill(speed: &str, incline: &str) -> Result<Option<Treadmill>, String> {
+    let number = |text: &str| text.trim().replace(',', ".").parse::<f64>().ok();
+    let (speed, incline) = (speed.trim(), incline.trim());
+    if speed.is_empty() {
+        return if incline.is_empty() {
+            Ok(None)
+        } else {
+            Err("Give the treadmill's speed too, or leave the incline empty outdoors.".into())
+        };
+    }
+    let speed_kmh = number(speed)
+        .filter(|kmh| (1.0..=30.0).contains(kmh))
+        .ok_or_else(|| format!("'{speed}' is not a treadmill speed; give 1 to 30 km/h."))?;
+    let incline_percent = if incline.is_empty() {
+        0.0
+    } else {
+        number(incline)
+            .filter(|percent| (-10.0..=40.0).contains(percent))
+            .ok_or_else(|| {
+                format!(
+                    "'{incline}' is not a treadmill incline; give -10 to 40 percent (negative \
+                     for a decline)."
+                )
+            })?
+    };
+    Ok(Some(Treadmill {
+        speed_kmh,
+        incline_percent,
+    }))
+}
+
+impl AfterRunForm {
+    /// Puts what was typed on the record.
+    pub fn fill(&self, record: &mut SessionRecord, treadmill: Option<Treadmill>) {
+        record.swelling = self.swelling;
+        record.note = self.note.trim().to_owned();
+        record.treadmill = treadmill;
+        record.downhill = self.downhill;
     }
 }
 
@@ -378,7 +435,29 @@ fn after_run_ui(ui: &mut egui::Ui, form: &mut AfterRunForm, actions: &mut Vec<Ac
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut form.limp, "I limped");
         ui.checkbox(&mut form.swelling, "Visible swelling");
+        ui.checkbox(&mut form.downhill, "Mostly downhill");
     });
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Treadmill speed (km/h)");
+        changed |= ui
+            .add(
+                egui::TextEdit::singleline(&mut form.treadmill_kmh)
+                    .hint_text("outdoors: empty")
+                    .desired_width(110.0),
+            )
+            .labelled_by(label.id)
+            .changed();
+        let label = ui.label("Incline (%)");
+        changed |= ui
+            .add(
+                egui::TextEdit::singleline(&mut form.incline)
+                    .hint_text("0")
+                    .desired_width(50.0),
+            )
+            .labelled_by(label.id)
+            .changed();
+    });
+    error_line_ui(ui, form.treadmill_error.as_deref());
     ui.horizontal(|ui| {
         let label = ui.label("Note");
         changed |= ui
@@ -673,6 +752,39 @@ mod tests {
         form.note = "x".repeat(1_001);
         assert_eq!(form.check(), None);
         form.note = "windy".into();
-        assert_eq!(form.check(), Some((2, 3)));
+        assert_eq!(form.check(), Some((2, 3, None)));
+        // The belt: a speed alone is flat, an incline needs a speed, both in range.
+        form.incline = "-3".into();
+        assert_eq!(form.check(), None);
+        assert!(
+            form.treadmill_error
+                .as_deref()
+                .unwrap()
+                .contains("speed too")
+        );
+        form.treadmill_kmh = "0.5".into();
+        assert_eq!(form.check(), None);
+        assert!(
+            form.treadmill_error
+                .as_deref()
+                .unwrap()
+                .contains("1 to 30 km/h")
+        );
+        form.treadmill_kmh = "9,5".into();
+        form.incline = "-12".into();
+        assert_eq!(form.check(), None);
+        assert!(
+            form.treadmill_error
+                .as_deref()
+                .unwrap()
+                .contains("-10 to 40")
+        );
+        form.incline = String::new();
+        let belt = Treadmill {
+            speed_kmh: 9.5,
+            incline_percent: 0.0,
+        };
+        assert_eq!(form.check(), Some((2, 3, Some(belt))));
+        assert_eq!(form.treadmill_error, None);
     }
 }
