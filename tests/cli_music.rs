@@ -2,6 +2,9 @@
 //! text file and a broken MP3; results cached in the data folder; a folder with nothing
 //! usable still renders, with clicks only.
 
+#[path = "support/songs.rs"]
+mod song_files;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -20,27 +23,13 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn write_song(path: &Path, song: &Song) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: song.sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for sample in song.render() {
-        writer.write_sample((sample * 32_767.0) as i16).unwrap();
-    }
-    writer.finalize().unwrap();
-}
-
 #[test]
 fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let music = dir.path().join("music");
     std::fs::create_dir_all(music.join("album")).unwrap();
-    write_song(
+    song_files::write_song(
         &music.join("album/half-time.wav"),
         &Song::new(86.0, Groove::HalfTime, 20.0),
     );

@@ -12,6 +12,9 @@ mod clock;
 #[path = "support/gui.rs"]
 mod gui;
 
+#[path = "support/songs.rs"]
+mod song_files;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -25,30 +28,16 @@ use eframe::egui::Key;
 use egui_kittest::kittest::Queryable;
 use gui::App;
 
-fn write_wav(path: &Path, song: &Song) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: song.sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for sample in song.render() {
-        writer.write_sample((sample * 32_767.0) as i16).unwrap();
-    }
-    writer.finalize().unwrap();
-}
-
 /// A folder with a half-time song, a straight one (both near 170 and 164 spm) and a
 /// file that is not a song.
 fn music_folder(dir: &Path) -> std::path::PathBuf {
     let music = dir.join("music");
     std::fs::create_dir_all(&music).unwrap();
-    write_wav(
+    song_files::write_song(
         &music.join("a-half-time.wav"),
         &Song::new(84.5, Groove::HalfTime, 45.0),
     );
-    write_wav(
+    song_files::write_song(
         &music.join("b-straight.wav"),
         &Song {
             seed: 9,

@@ -3,7 +3,8 @@
 //! within 1% and put their steps within 20 ms of the true ones; files and signals with
 //! no beat must be refused or get a low confidence, never crash.
 
-use std::path::Path;
+#[path = "support/songs.rs"]
+mod song_files;
 
 use cadence_coach::music::synth::{self, Groove, Song};
 use cadence_coach::music::{self, DecodeError, MIN_CONFIDENCE};
@@ -107,28 +108,12 @@ fn signals_without_a_beat_are_refused_or_get_a_low_confidence() {
     }
 }
 
-fn write_wav(path: &Path, samples: &[f32], rate: u32) {
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for &sample in samples {
-        let value = (sample * 32_767.0) as i16;
-        writer.write_sample(value).unwrap();
-        writer.write_sample(value).unwrap();
-    }
-    writer.finalize().unwrap();
-}
-
 #[test]
 fn a_song_file_decodes_and_analyses_like_its_samples() {
     let dir = tempfile::tempdir().unwrap();
     let song = Song::new(86.5, Groove::HalfTime, 20.0);
     let path = dir.path().join("song.wav");
-    write_wav(&path, &song.render(), song.sample_rate);
+    song_files::write_wav(&path, &song.render(), song.sample_rate, 2);
     let audio = music::decode_file(&path).unwrap();
     assert_eq!((audio.channels, audio.sample_rate), (2, 44_100));
     let analysis = music::analyse(&audio.mono(), audio.sample_rate).unwrap();
@@ -157,7 +142,7 @@ fn broken_files_are_refused_with_the_file_and_the_reason() {
     }
     std::fs::write(&corrupt, bytes).unwrap();
     let short = dir.path().join("short.wav");
-    write_wav(&short, &synth::tone(440.0, 1.0, 44_100), 44_100);
+    song_files::write_wav(&short, &synth::tone(440.0, 1.0, 44_100), 44_100, 2);
     // Junk that happens to hold valid frames may decode to noise: then it has no beat.
     if let Ok(audio) = music::decode_file(&corrupt)
         && let Ok(analysis) = music::analyse(&audio.mono(), audio.sample_rate)

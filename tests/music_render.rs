@@ -3,7 +3,8 @@
 //! frames within 5 ms over minutes of output. The beats are found in the rendered file
 //! by an onset finder written here, independent of the library's own analysis.
 
-use std::path::Path;
+#[path = "support/songs.rs"]
+mod song_files;
 
 use cadence_coach::engine::{BuiltinSound, CEILING, Program, TempoMap, Voicing};
 use cadence_coach::export::{FileSpec, TrackRenderer};
@@ -12,20 +13,6 @@ use cadence_coach::music::session::{build_player, choose};
 use cadence_coach::music::synth::{Groove, Song};
 
 const RATE: u32 = 44_100;
-
-fn write_wav(path: &Path, samples: &[f32]) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for &sample in samples {
-        writer.write_sample((sample * 32_767.0) as i16).unwrap();
-    }
-    writer.finalize().unwrap();
-}
 
 /// Kick-drum onsets (seconds): the signal low-passed, rectified, and taken where it
 /// first rises past a third of its peak after a quiet spell.
@@ -108,7 +95,12 @@ fn beats_land_on_steps_through_a_glide_and_a_song_change() {
         delays[delays.len() / 2]
     };
     for (i, song) in songs.iter().enumerate() {
-        write_wav(&dir.path().join(format!("song{i}.wav")), &song.render());
+        song_files::write_wav(
+            &dir.path().join(format!("song{i}.wav")),
+            &song.render(),
+            RATE,
+            1,
+        );
     }
     let files = library::list_files(dir.path()).unwrap();
     let scanned = library::scan(&files, &Library::default(), |_, _| {});
@@ -229,7 +221,12 @@ fn beats_follow_live_rate_changes() {
         },
     ];
     for (i, song) in songs.iter().enumerate() {
-        write_wav(&dir.path().join(format!("song{i}.wav")), &song.render());
+        song_files::write_wav(
+            &dir.path().join(format!("song{i}.wav")),
+            &song.render(),
+            RATE,
+            1,
+        );
     }
     let files = library::list_files(dir.path()).unwrap();
     let scanned = library::scan(&files, &Library::default(), |_, _| {});
@@ -391,7 +388,7 @@ fn a_planned_run_renders_with_music_on_its_steps() {
         seed: 11,
         ..Song::new(target / 2.0 * 1.02, Groove::FourOnTheFloor, 100.0)
     };
-    write_wav(&music.join("song.wav"), &song.render());
+    song_files::write_wav(&music.join("song.wav"), &song.render(), RATE, 1);
 
     let out = dir.path().join("run.wav");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
