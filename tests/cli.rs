@@ -1,27 +1,18 @@
 //! The command line as a user meets it: help, refusals of bad input, and rendered files
 //! read back and checked click by click.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{stderr, stdout};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Runs the binary with an empty data folder of its own, so no test reads or writes the
 /// real one.
 fn cadence_coach(args: &[&str]) -> Output {
     let data = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
-        .args(args)
-        .env("CADENCE_COACH_DATA_DIR", data.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    cli::run(data.path(), args)
 }
 
 #[test]

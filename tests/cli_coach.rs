@@ -2,38 +2,19 @@
 //! the morning check-in, the history and its CSV, and every refusal of `play --plan`.
 //! Data is seeded and read back through the library's own store, in a temporary folder.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, run, store, text};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use cadence_coach::coach::{
     Baseline, Increase, Morning, Pain, Plan, PlayedRates, Profile, SessionRecord,
 };
-use cadence_coach::store::{DataDir, Store};
 use time::{Duration as Days, OffsetDateTime};
-
-fn binary(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cadence-coach"));
-    command.env("CADENCE_COACH_DATA_DIR", dir);
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    binary(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn store(dir: &Path) -> Store {
-    Store::open(DataDir::at(dir))
-}
 
 /// Refused with exit code 2 and a message containing `expected`.
 #[track_caller]
@@ -50,7 +31,7 @@ fn assert_refused(output: &Output, expected: &str) {
 #[test]
 fn tapping_a_minute_gives_the_baseline_and_saves_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = binary(dir.path())
+    let mut child = command(dir.path())
         .args([
             "baseline",
             "--tap",

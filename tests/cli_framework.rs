@@ -3,31 +3,16 @@
 //! pain later, the risk profile's longer steps, other training in the weekly workload,
 //! the decline warning, the advice page and the warm-up.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{run, store, text};
+use std::process::Output;
 
 use cadence_coach::coach::{
     Baseline, Increase, Plan, PlayedRates, Profile, RiskProfile, SessionRecord, Sex, Training,
 };
-use cadence_coach::store::{DataDir, Store};
 use time::{Date, Duration as Days, OffsetDateTime};
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
-        .env("CADENCE_COACH_DATA_DIR", dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn store(dir: &Path) -> Store {
-    Store::open(DataDir::at(dir))
-}
 
 /// Succeeded; returns stdout.
 #[track_caller]

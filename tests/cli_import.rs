@@ -7,31 +7,25 @@
 #[path = "support/fit.rs"]
 mod fit;
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{store, text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use cadence_coach::coach::{
     FeedbackDuty, Pain, PlayedRates, SessionProfile, SessionRecord, SessionTimes,
 };
-use cadence_coach::store::{DataDir, Store};
 use time::OffsetDateTime;
 
+/// Dates print in UTC, whatever this machine's zone.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
-        .env("CADENCE_COACH_DATA_DIR", dir)
+    cli::command(dir)
         .env("TZ", "UTC")
         .args(args)
-        .stdin(Stdio::null())
         .output()
         .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn store(dir: &Path) -> Store {
-    Store::open(DataDir::at(dir))
 }
 
 fn runs(dir: &Path) -> Vec<SessionRecord> {

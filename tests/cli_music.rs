@@ -5,23 +5,12 @@
 #[path = "support/songs.rs"]
 mod song_files;
 
-use std::path::Path;
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{run, text};
 
 use cadence_coach::music::synth::{Groove, Song};
-
-fn cadence_coach(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
-        .args(args)
-        .env("CADENCE_COACH_DATA_DIR", data)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
@@ -37,7 +26,7 @@ fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
     std::fs::write(music.join("broken.mp3"), b"ID3 and then nothing useful").unwrap();
 
     let music_arg = music.to_str().unwrap();
-    let output = cadence_coach(&data, &["music", "scan", music_arg, "--spm", "170"]);
+    let output = run(&data, &["music", "scan", music_arg, "--spm", "170"]);
     let out = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let song = out.lines().find(|l| l.contains("half-time.wav")).unwrap();
@@ -53,7 +42,7 @@ fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
     );
     assert!(data.join("music.ron").is_file());
 
-    let output = cadence_coach(
+    let output = run(
         &data,
         &["music", "scan", music_arg, "--json", "--spm", "170"],
     );
@@ -74,9 +63,9 @@ fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
 
     // The runner taps it at double speed: the step rate stays, the tempo shown changes.
     let file = music.join("album/half-time.wav");
-    let output = cadence_coach(&data, &["music", "tempo", file.to_str().unwrap(), "172"]);
+    let output = run(&data, &["music", "tempo", file.to_str().unwrap(), "172"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    let output = cadence_coach(
+    let output = run(
         &data,
         &["music", "scan", music_arg, "--json", "--spm", "170"],
     );
@@ -88,7 +77,7 @@ fn scan_lists_songs_and_skipped_files_and_caches_the_results() {
         .find(|item| item["file"] == "album/half-time.wav")
         .unwrap();
     assert_eq!(song["bpm"], 172.0);
-    let output = cadence_coach(&data, &["music", "tempo", "missing.wav", "90"]);
+    let output = run(&data, &["music", "tempo", "missing.wav", "90"]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -97,14 +86,14 @@ fn a_missing_folder_is_a_usage_error_and_an_empty_one_renders_clicks_only() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let missing = dir.path().join("no-such-folder");
-    let output = cadence_coach(&data, &["music", "scan", missing.to_str().unwrap()]);
+    let output = run(&data, &["music", "scan", missing.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("cannot open the music folder"));
 
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = dir.path().join("run.wav");
-    let output = cadence_coach(
+    let output = run(
         &data,
         &[
             "render",

@@ -2,25 +2,16 @@
 //! each bad input refused with one line, exit code 2 for bad arguments, and no file
 //! (not even a temporary one) left behind.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{run, stderr};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use cadence_coach::coach::{Baseline, Increase, Plan, SessionTimes};
 use cadence_coach::store::{DataDir, Store};
 use time::macros::date;
-
-fn cadence_coach(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cadence-coach"))
-        .args(args)
-        .env("CADENCE_COACH_DATA_DIR", data)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// A 6-week plan from 160 spm to +10% with 5-minute runs, so that rendering every week
 /// stays quick.
@@ -88,7 +79,7 @@ fn every_week_becomes_a_tagged_file_of_its_length_and_a_playlist() {
     let plan = seed_short_plan(data.path());
     let music = tempfile::tempdir().unwrap();
     let folder = music.path().join("cadence");
-    let output = cadence_coach(
+    let output = run(
         data.path(),
         &[
             "render",
@@ -141,7 +132,7 @@ fn every_week_as_mp3_by_default_has_its_length_and_id3_title() {
     let plan = seed_short_plan(data.path());
     let music = tempfile::tempdir().unwrap();
     let folder = music.path().join("cadence");
-    let output = cadence_coach(
+    let output = run(
         data.path(),
         &[
             "render",
@@ -179,7 +170,7 @@ fn every_week_as_mp3_by_default_has_its_length_and_id3_title() {
 #[test]
 fn todays_run_is_rendered_with_its_week_in_the_title() {
     let data = tempfile::tempdir().unwrap();
-    let created = cadence_coach(
+    let created = run(
         data.path(),
         &[
             "plan",
@@ -196,7 +187,7 @@ fn todays_run_is_rendered_with_its_week_in_the_title() {
     );
     assert!(created.status.success(), "{}", stderr(&created));
     let out = data.path().join("today.opus");
-    let output = cadence_coach(
+    let output = run(
         data.path(),
         &["render", "--plan", "--out", out.to_str().unwrap()],
     );
@@ -289,7 +280,7 @@ fn bad_plan_renders_are_refused_with_one_line_and_leave_no_file() {
         let mut args = vec!["render".to_owned(), "--plan".to_owned()];
         args.extend(flags);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = cadence_coach(data_dir, &args);
+        let output = run(data_dir, &args);
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
         assert!(message.contains(expected), "{args:?}: {message}");
