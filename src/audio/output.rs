@@ -17,7 +17,7 @@ use super::fault::{FaultSender, FaultShared, fault_queue};
 use super::monitor::Monitor;
 use super::priority::{Priority, ThreadCapture, ThreadSnapshot};
 use super::quiet::quietly;
-use super::timeline::{Correction, MIN_GAP, PlaybackTimeline};
+use super::timeline::{AfterUnderrun, Correction, MIN_GAP, PlaybackTimeline};
 use super::{AudioError, AudioOutput, BufferSetting, OutputInfo, OutputOptions, load_sound};
 use crate::engine::{Engine, EngineConfig, EngineHandle, MAX_BLOCK, SoundChoice, Voicing, engine};
 
@@ -85,7 +85,7 @@ impl LiveStream {
             build(
                 &device,
                 self.format,
-                config,
+                (config, after_underrun(&self.host, &config)),
                 &self.player,
                 &self.shared,
                 &self.fault_tx,
@@ -203,7 +203,8 @@ pub(super) fn open(
             };
             let fault_tx = Arc::new(fault_tx);
             let threads = ThreadSnapshot::take();
-            let stream = match build(&device, format, config, &player, &shared, &fault_tx) {
+            let timing = (config, after_underrun(&host, &config));
+            let stream = match build(&device, format, timing, &player, &shared, &fault_tx) {
                 Ok(stream) => stream,
                 Err(error) => {
                     failure = Some(AudioError::Build {
@@ -298,12 +299,12 @@ fn is_playable(format: SampleFormat) -> bool {
 fn build(
     device: &Device,
     format: SampleFormat,
-    config: StreamConfig,
+    (config, after_underrun): (StreamConfig, AfterUnderrun),
     player: &Arc<PlayerSlot>,
     shared: &Shared,
     faults: &Arc<FaultSender>,
 ) -> Result<Stream, cpal::Error> {
-    let callback = Callback::new(Arc::clone(player), config, shared.clone());
+    let callback = Callback::new(Arc::clone(player), config, shared.clone(), after_underrun);
     let faults = Arc::clone(faults);
     match format {
         SampleFormat::F32 => build_typed::<f32>(device, config, callback, faults),
@@ -320,6 +321,17 @@ fn build(
         SampleFormat::U64 => build_typed::<u64>(device, config, callback, faults),
         // playable_config() only picks the formats above.
         _ => Err(cpal::Error::new(cpal::ErrorKind::UnsupportedConfig)),
+    }
+}
+
+/// What `host` does with an underrun on a stream of `config`: the patched cpal opens
+/// fixed-size PulseAudio streams without pre-buffering (vendor/README.md), so the server
+/// keeps time and drops what came late; everywhere else the late frames are played.
+fn after_underrun(host: &Host, config: &StreamConfig) -> AfterUnderrun {
+    if host.id().to_string() == "pulseaudio" && matches!(config.buffer_size, BufferSize::Fixed(_)) {
+        AfterUnderrun::DropsLate
+    } else {
+        AfterUnderrun::PlaysLate
     }
 }
 
@@ -414,6 +426,7 @@ pub(crate) struct Callback {
     priority: Arc<ThreadCapture>,
     /// When this stream's first callback ran.
     started: Option<Instant>,
+    after_underrun: AfterUnderrun,
 }
 
 /// A new stream's reported times settle for a moment (the server fills its buffer and
@@ -421,7 +434,12 @@ pub(crate) struct Callback {
 const SETTLING: Duration = Duration::from_secs(2);
 
 impl Callback {
-    pub(crate) fn new(player: Arc<PlayerSlot>, config: StreamConfig, shared: Shared) -> Self {
+    pub(crate) fn new(
+        player: Arc<PlayerSlot>,
+        config: StreamConfig,
+        shared: Shared,
+        after_underrun: AfterUnderrun,
+    ) -> Self {
         let channels = usize::from(config.channels.max(1));
         // Fixed buffers usually arrive whole; anything longer is rendered in chunks,
         // which gives the same samples (the engine carries its state across calls).
@@ -440,6 +458,7 @@ impl Callback {
             hooks: shared.hooks,
             priority: shared.priority,
             started: None,
+            after_underrun,
         }
     }
 
@@ -461,13 +480,15 @@ impl Callback {
             channels,
             sample_rate,
             faults,
+            after_underrun,
             ..
         } = self;
         let rendered = player.with(|player| {
             let mut data = &mut *data;
             if let Some(at) = audible_at {
                 if player.engine.is_playing() {
-                    let (correction, settled) = player.timeline.observe(at, frames);
+                    let (correction, settled) =
+                        player.timeline.observe(at, frames, *after_underrun);
                     match correction {
                         // The device played silence for that long: those frames are
                         // gone, so the engine moves on to the frame that is due now.
@@ -600,7 +621,12 @@ mod tests {
             priority: Arc::new(ThreadCapture::default()),
         };
         (
-            Callback::new(Arc::new(PlayerSlot::new(engine)), config, shared),
+            Callback::new(
+                Arc::new(PlayerSlot::new(engine)),
+                config,
+                shared,
+                AfterUnderrun::PlaysLate,
+            ),
             handle,
         )
     }

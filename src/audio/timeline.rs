@@ -15,6 +15,12 @@
 //! median of the buffers before. A spike that comes back settles to nothing; a real
 //! loss is settled to the frame. A long one is skipped at once and the rest settled,
 //! so the click right after it is nearly in place.
+//!
+//! Some servers keep their own clock through an underrun and drop the late frames
+//! themselves ([`AfterUnderrun::DropsLate`]): then the offset jumps while the buffer is
+//! empty and comes back once it is full again. Nothing is skipped at once there (it
+//! would be lost twice); the episode is still settled by the medians, in case the
+//! server did shift after all, and a jump longer than a buffer is told as an underrun.
 
 use std::time::{Duration, Instant};
 
@@ -36,6 +42,18 @@ const WINDOW: usize = 9;
 /// A longer gap is a device that went away and came back: skipping an hour of silence
 /// is not what a runner wants, so the run carries on from where it was.
 const MAX_GAP: Duration = Duration::from_secs(30);
+
+/// What the sound system does with the time an underrun lasted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AfterUnderrun {
+    /// It plays silence, then the late frames: everything after comes late unless the
+    /// engine skips as many frames as the silence lasted (ALSA, PipeWire, JACK, and
+    /// PulseAudio with its default pre-buffering).
+    PlaysLate,
+    /// It keeps its own clock and drops the frames that came too late (PulseAudio with
+    /// no pre-buffering, as the patched cpal asks for fixed buffers; vendor/README.md).
+    DropsLate,
+}
 
 /// What the callback must do before rendering a buffer to stay on the grid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +83,10 @@ impl Recent {
 
     fn last(&self) -> Option<i128> {
         (self.len > 0).then(|| self.values[(self.next + WINDOW - 1) % WINDOW])
+    }
+
+    fn max(&self) -> Option<i128> {
+        self.values.iter().take(self.len).copied().max()
     }
 
     fn median(&self) -> Option<i128> {
@@ -131,6 +153,7 @@ impl PlaybackTimeline {
         &mut self,
         playback: Instant,
         frames: usize,
+        after_underrun: AfterUnderrun,
     ) -> (Correction, Option<Settled>) {
         let Some(origin) = self.origin else {
             self.anchor(playback, frames);
@@ -139,14 +162,14 @@ impl PlaybackTimeline {
         let offset = signed_nanos(playback, origin) - nanos_of(self.frames, self.sample_rate);
         self.frames += frames as u64;
         if self.in_episode {
-            self.settle(offset)
+            self.settle(offset, frames, after_underrun)
         } else {
             let jump = self.before.last().map_or(0, |last| offset - last);
             if jump > nanos(EPISODE_AT) && jump <= nanos(MAX_GAP) {
                 self.in_episode = true;
                 self.after.clear();
                 self.after.push(offset);
-                if jump >= nanos(SKIP_AT_ONCE) {
+                if after_underrun == AfterUnderrun::PlaysLate && jump >= nanos(SKIP_AT_ONCE) {
                     self.skipped = frames_in(self.sample_rate, jump);
                     return (Correction::Skip(self.skipped), None);
                 }
@@ -164,7 +187,12 @@ impl PlaybackTimeline {
 
     /// Inside an episode: after [`WINDOW`] buffers, settles on their median, which a
     /// stale report or two at the start cannot move.
-    fn settle(&mut self, offset: i128) -> (Correction, Option<Settled>) {
+    fn settle(
+        &mut self,
+        offset: i128,
+        frames: usize,
+        after_underrun: AfterUnderrun,
+    ) -> (Correction, Option<Settled>) {
         self.after.push(offset);
         if self.after.len < WINDOW {
             return (Correction::None, None);
@@ -176,6 +204,12 @@ impl PlaybackTimeline {
         // Noisier times need a larger change before it is believed, or their noise
         // would be skipped bit by bit.
         let believed = nanos(NOISE).max(4 * self.before.spread().max(self.after.spread()));
+        // How long the buffer was empty, where the server dropped the late frames: the
+        // highest offset of the episode. Shorter than a buffer, it is the times' jitter.
+        let dropped = self.after.max().map_or(0, |peak| peak - before);
+        let dropped = (after_underrun == AfterUnderrun::DropsLate
+            && dropped >= nanos_of(frames as u64, self.sample_rate))
+        .then(|| frames_in(self.sample_rate, dropped));
         self.in_episode = false;
         self.before = self.after;
         self.after.clear();
@@ -185,7 +219,13 @@ impl PlaybackTimeline {
             // A spike that came back (or a drop in the times): nothing was lost.
             0
         };
-        let settled = (lost > 0).then_some(Settled { lost_frames: lost });
+        let settled = match (lost, dropped) {
+            (0, Some(dropped)) => Some(Settled {
+                lost_frames: dropped,
+            }),
+            (0, None) => None,
+            (lost, _) => Some(Settled { lost_frames: lost }),
+        };
         let skipped = std::mem::take(&mut self.skipped);
         let correction = match lost.cmp(&skipped) {
             std::cmp::Ordering::Greater => Correction::Skip(lost - skipped),
@@ -246,11 +286,15 @@ mod tests {
     /// Feeds buffers of 480 frames heard at `times` (ms) and adds up the corrections:
     /// positive for frames skipped, negative for frames held.
     fn run(times: &[f64]) -> (i64, Vec<Settled>) {
+        run_on(times, AfterUnderrun::PlaysLate)
+    }
+
+    fn run_on(times: &[f64], after_underrun: AfterUnderrun) -> (i64, Vec<Settled>) {
         let mut timeline = PlaybackTimeline::new(RATE);
         let mut net = 0i64;
         let mut settled = Vec::new();
         for &t in times {
-            let (correction, done) = timeline.observe(at_ms(t), 480);
+            let (correction, done) = timeline.observe(at_ms(t), 480, after_underrun);
             net += match correction {
                 Correction::None => 0,
                 Correction::Skip(n) => n as i64,
@@ -323,7 +367,7 @@ mod tests {
         let mut timeline = PlaybackTimeline::new(RATE);
         let held: Vec<Correction> = times
             .iter()
-            .map(|&t| timeline.observe(at_ms(t), 480).0)
+            .map(|&t| timeline.observe(at_ms(t), 480, AfterUnderrun::PlaysLate).0)
             .filter(|c| *c != Correction::None)
             .collect();
         assert_eq!(held, []);
@@ -361,5 +405,35 @@ mod tests {
         // skip. Earlier than expected outside an episode: never counts.
         let times = [0.0, 11.0, 3_600_021.0, 3_600_021.0, 3_600_031.0];
         assert_eq!(run(&times), (0, vec![]));
+    }
+
+    #[test]
+    fn a_server_that_drops_late_frames_gets_nothing_skipped_but_the_underrun_is_told() {
+        // As seen on PulseAudio with no pre-buffering after a 150 ms stall: the first
+        // buffer after it is 130 ms late (the buffer covered 20 ms), the server asks
+        // for what it dropped in one long buffer, and the times are where they were.
+        let mut times: Vec<f64> = (0..20).map(|i| i as f64 * 10.0).collect();
+        times.push(200.0 + 130.0);
+        times.extend((21..40).map(|i| i as f64 * 10.0));
+        let (net, settled) = run_on(&times, AfterUnderrun::DropsLate);
+        assert_eq!(net, 0, "the server kept time: nothing to skip or hold");
+        assert_eq!(settled, vec![Settled { lost_frames: 6_240 }]);
+        // Where the server plays the late frames after all, the medians still see it
+        // and the loss is skipped once they have settled, never twice.
+        let times: Vec<f64> = (0..40)
+            .map(|i| i as f64 * 10.0 + if i >= 20 { 30.0 } else { 0.0 })
+            .collect();
+        assert_eq!(
+            run_on(&times, AfterUnderrun::DropsLate),
+            (1_440, vec![Settled { lost_frames: 1_440 }])
+        );
+    }
+
+    #[test]
+    fn on_a_server_that_drops_late_frames_jitter_is_no_underrun() {
+        // A 4.1 ms spike, shorter than a buffer: not an underrun.
+        let mut times: Vec<f64> = (0..40).map(|i| i as f64 * 10.0).collect();
+        times[20] += 4.1;
+        assert_eq!(run_on(&times, AfterUnderrun::DropsLate), (0, vec![]));
     }
 }
