@@ -16,8 +16,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use cadence_coach::audio::{
-    AudioOutput, BufferSetting, Fault, HostChoice, Observed, OutputOptions, output_devices,
-    output_devices_on,
+    AudioOutput, BufferSetting, DEFAULT_BUFFER_FRAMES, Fault, HostChoice, Observed, OutputOptions,
+    output_devices, output_devices_on,
 };
 use cadence_coach::engine::{BuiltinSound, EngineEvent, Program, SoundChoice, Voicing};
 
@@ -225,10 +225,9 @@ fn a_fixed_buffer_plays_every_click_on_its_frame() {
         "the ALSA pulse plugin is missing (install libasound2-plugins): {devices:?}"
     );
 
-    // The default device with a fixed buffer. Not the 480 frames `play` asks for: the
-    // PulseAudio plugin needs three periods, so cpal's 2 x 480 frames become periods of
-    // 320 frames in a 20 ms ring, which glitches on a busy machine. 1024 frames give
-    // 682-frame periods in a 43 ms ring. (The native host plays with 480 below.)
+    // The default device with a fixed buffer of 1024 frames: the PulseAudio plugin needs
+    // three periods, so cpal's 2 x 1024 frames become 682-frame periods in a 43 ms ring.
+    // (The native host plays with `play`'s default below.)
     let options = OutputOptions {
         host: alsa,
         device: None,
@@ -309,14 +308,15 @@ fn the_command_line_plays_and_lists_devices() {
         "stdout: {stdout}\nstderr: {stderr}"
     );
     assert!(stdout.contains("output latency"), "stdout: {stdout}");
+    let buffer = format!("fixed {DEFAULT_BUFFER_FRAMES}-frame buffer");
     assert!(
-        stderr.contains("through pulseaudio") && stderr.contains("fixed 480-frame buffer"),
+        stderr.contains("through pulseaudio") && stderr.contains(&buffer),
         "stderr: {stderr}"
     );
     // The summary says what the output ran with (underruns are possible on a busy
     // machine, so their count is not asserted).
     assert!(
-        stdout.contains("pulseaudio, fixed 480-frame buffer"),
+        stdout.contains(&format!("pulseaudio, {buffer}")),
         "stdout: {stdout}"
     );
 

@@ -134,7 +134,6 @@ fn offsets(onsets: &[usize], spacing: f64) -> Vec<f64> {
 }
 
 #[test]
-#[ignore = "not yet reliable: passed 2 of 3 runs under stress-ng alone, failed with builds running too (underruns despite SCHED_FIFO); run by hand with --ignored"]
 fn under_full_cpu_load_every_click_lands_on_its_frame() {
     let _serial = serial();
     let Some(server) = PulseServer::start() else {
@@ -160,14 +159,19 @@ fn under_full_cpu_load_every_click_lands_on_its_frame() {
     let offsets = offsets(&played.onsets, 16_000.0);
     let worst = offsets.iter().fold(0.0f64, |worst, o| worst.max(o.abs()));
     eprintln!("{heard} clicks, worst offset from the grid {worst} frames");
+    let off: Vec<(usize, f64)> = offsets
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, o)| o.abs() > 1.0)
+        .collect();
     assert!(
         worst <= 1.0,
-        "a click came {worst} frames off the grid: {offsets:?}"
+        "a click came {worst} frames off the grid; (click, frames off): {off:?}"
     );
 }
 
 #[test]
-#[ignore = "not yet reliable: passed 9 of 9 runs on a quiet machine but 1 of 5 with builds running, when the reported times did not show the whole loss; run by hand with --ignored"]
 fn a_stalled_callback_does_not_move_the_clicks_after_it() {
     let _serial = serial();
     let Some(server) = PulseServer::start() else {
@@ -191,9 +195,10 @@ fn a_stalled_callback_does_not_move_the_clicks_after_it() {
         !shown.is_empty() && shown.len() <= 2 && played.faults.iter().any(Fault::is_underrun),
         "{shown:?}"
     );
-    // A click in the silent stretch may be lost, and the one right after it may be off
-    // by what the first stale report overshot, while the times settle (~100 ms); every
-    // other one is on the grid the run started on, within a millisecond (48 frames).
+    // The server keeps time through the stall and drops what came late (no
+    // pre-buffering, vendor/README.md). A click due in the silent stretch is lost, or
+    // heard from where the sound came back, up to its length (25 ms) late; every other
+    // one is on the grid the run started on, within a millisecond (48 frames).
     let heard = played.onsets.len();
     assert!((58..=61).contains(&heard), "{heard} clicks heard of 60");
     let first = played.onsets[0] as f64;
@@ -219,8 +224,8 @@ fn a_stalled_callback_does_not_move_the_clicks_after_it() {
         .max()
         .unwrap_or(0);
     eprintln!(
-        "{heard} clicks, worst offset from the original grid {worst} frames (but for {} \
-         while settling), buffer now {}",
+        "{heard} clicks, worst offset from the original grid {worst} frames (but for {} cut \
+         by the stall), buffer now {}",
         off_grid.len(),
         played.output.info().buffer_description()
     );

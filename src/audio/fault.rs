@@ -82,7 +82,7 @@ impl fmt::Display for Fault {
                 sample_rate,
             } => write!(
                 f,
-                "the output was too slow for this machine; now using a {:.0} ms buffer",
+                "the output was too slow for this machine; now using {:.0} ms buffers",
                 f64::from(*frames) * 1e3 / f64::from((*sample_rate).max(1))
             ),
             Self::Followed { device } => write!(f, "the sound moved to '{device}'"),
