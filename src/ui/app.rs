@@ -620,6 +620,12 @@ impl CadenceApp {
 }
 
 impl eframe::App for CadenceApp {
+    /// The panels' colour: the window's background comes from clearing it, so the
+    /// panels need not cover it again (see [`unfilled`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let now = Instant::now();
         self.metronome.poll(now);
@@ -645,16 +651,20 @@ impl eframe::App for CadenceApp {
             }
             _ => {}
         }
-        egui::Panel::top("navigation").show(ui, |ui| {
-            navigation_ui(ui, self.prefs.screen, &mut self.actions);
-        });
+        egui::Panel::top("navigation")
+            .frame(unfilled(egui::Frame::side_top_panel(ui.style())))
+            .show(ui, |ui| {
+                navigation_ui(ui, self.prefs.screen, &mut self.actions);
+            });
         if self.metronome.problem().is_some()
             || self.metronome.notice().is_some()
             || !self.messages.is_empty()
         {
-            egui::Panel::top("messages").show(ui, |ui| {
-                messages_ui(ui, &self.metronome, &self.messages, &mut self.actions);
-            });
+            egui::Panel::top("messages")
+                .frame(unfilled(egui::Frame::side_top_panel(ui.style())))
+                .show(ui, |ui| {
+                    messages_ui(ui, &self.metronome, &self.messages, &mut self.actions);
+                });
         }
         let playing = self
             .recording
@@ -662,123 +672,125 @@ impl eframe::App for CadenceApp {
             .filter(|_| self.metronome.is_programmed())
             .and_then(|recording| recording.record.profile.as_ref());
         let today = self.data.cached_today();
-        egui::CentralPanel::default().show(ui, |ui| match self.prefs.screen {
-            Screen::Run => {
-                if let Some(text) = missing(&self.data.profile, self.data.plan.as_ref()) {
-                    ui.label(text);
+        egui::CentralPanel::default()
+            .frame(unfilled(egui::Frame::central_panel(ui.style())))
+            .show(ui, |ui| match self.prefs.screen {
+                Screen::Run => {
+                    if let Some(text) = missing(&self.data.profile, self.data.plan.as_ref()) {
+                        ui.label(text);
+                    }
+                    if let Some(today) = today
+                        && let Some(run) = today.morning_due.and_then(|i| self.data.sessions.get(i))
+                    {
+                        morning_ui(ui, &mut self.morning, run, today.date, &mut self.actions);
+                    }
+                    if self.metronome.is_stopped()
+                        && today
+                            .and_then(|today| today.session.as_ref())
+                            .is_some_and(|session| session.profile.is_some())
+                    {
+                        warmup_offer_ui(ui, &mut self.actions);
+                    }
+                    run_screen_ui(
+                        ui,
+                        &self.metronome,
+                        &mut self.run,
+                        RunView {
+                            prefs: &self.prefs,
+                            today: today.and_then(|today| today.session.as_ref()),
+                            playing,
+                        },
+                        &mut self.actions,
+                    );
                 }
-                if let Some(today) = today
-                    && let Some(run) = today.morning_due.and_then(|i| self.data.sessions.get(i))
-                {
-                    morning_ui(ui, &mut self.morning, run, today.date, &mut self.actions);
-                }
-                if self.metronome.is_stopped()
-                    && today
-                        .and_then(|today| today.session.as_ref())
-                        .is_some_and(|session| session.profile.is_some())
-                {
-                    warmup_offer_ui(ui, &mut self.actions);
-                }
-                run_screen_ui(
+                Screen::Start => start_screen_ui(
                     ui,
-                    &self.metronome,
-                    &mut self.run,
-                    RunView {
-                        prefs: &self.prefs,
-                        today: today.and_then(|today| today.session.as_ref()),
-                        playing,
+                    StartScreen {
+                        guide: &mut self.guide,
+                        baseline: &mut self.baseline,
+                        plan_form: &mut self.plan,
+                        profile: &self.data.profile,
+                        plan: self.data.plan.as_ref(),
+                        now: self.clock.now(),
+                        stopped: self.metronome.is_stopped(),
                     },
                     &mut self.actions,
-                );
-            }
-            Screen::Start => start_screen_ui(
-                ui,
-                StartScreen {
-                    guide: &mut self.guide,
-                    baseline: &mut self.baseline,
-                    plan_form: &mut self.plan,
-                    profile: &self.data.profile,
-                    plan: self.data.plan.as_ref(),
-                    now: self.clock.now(),
-                    stopped: self.metronome.is_stopped(),
-                },
-                &mut self.actions,
-            ),
-            Screen::Advice => advice_screen_ui(ui),
-            Screen::Baseline => baseline_screen_ui(
-                ui,
-                &mut self.baseline,
-                &self.data.profile,
-                self.clock.now(),
-                self.metronome.is_stopped(),
-                &mut self.actions,
-            ),
-            Screen::Plan => {
-                if let Some(today) = today {
-                    training_week_ui(ui, &self.data.training, today.date);
-                    plan_screen_ui(
-                        ui,
-                        PlanScreen {
-                            form: &mut self.plan,
-                            morning: &mut self.morning,
-                            clearance: &mut self.clearance,
-                            plan: self.data.plan.as_ref(),
-                            today,
-                            sessions: &self.data.sessions,
-                            phone: &mut self.phone,
-                            sound: &self.data.profile.sound,
-                        },
-                        &mut self.actions,
-                    );
-                }
-            }
-            Screen::History => {
-                if let Some(today) = today {
-                    history_screen_ui(
-                        ui,
-                        &mut self.history,
-                        &self.data.sessions,
-                        today,
-                        &mut self.actions,
-                    );
-                }
-            }
-            Screen::Settings => {
-                settings_screen_ui(ui, &mut self.settings, &self.metronome, &mut self.actions)
-            }
-            Screen::Music => {
-                let planned = today
-                    .and_then(|today| today.session.as_ref())
-                    .and_then(|session| session.profile.as_ref());
-                let target = planned.map_or(f64::from(self.metronome.spm()), |profile| {
-                    f64::from(profile.target_spm)
-                });
-                let mut music_actions = Vec::new();
-                music_panel_ui(
+                ),
+                Screen::Advice => advice_screen_ui(ui),
+                Screen::Baseline => baseline_screen_ui(
                     ui,
-                    &mut self.music,
-                    &self.metronome,
-                    (target, planned.is_some()),
-                    &mut music_actions,
-                );
-                self.actions
-                    .extend(music_actions.into_iter().map(Action::Music));
-            }
-            Screen::Training => {
-                if let Some(today) = today {
-                    training_screen_ui(
-                        ui,
-                        &mut self.training,
-                        TrainingView {
-                            training: &self.data.training,
-                            sessions: &self.data.sessions,
-                            today,
-                        },
-                        &mut self.actions,
-                    );
+                    &mut self.baseline,
+                    &self.data.profile,
+                    self.clock.now(),
+                    self.metronome.is_stopped(),
+                    &mut self.actions,
+                ),
+                Screen::Plan => {
+                    if let Some(today) = today {
+                        training_week_ui(ui, &self.data.training, today.date);
+                        plan_screen_ui(
+                            ui,
+                            PlanScreen {
+                                form: &mut self.plan,
+                                morning: &mut self.morning,
+                                clearance: &mut self.clearance,
+                                plan: self.data.plan.as_ref(),
+                                today,
+                                sessions: &self.data.sessions,
+                                phone: &mut self.phone,
+                                sound: &self.data.profile.sound,
+                            },
+                            &mut self.actions,
+                        );
+                    }
                 }
-            }
-        });
+                Screen::History => {
+                    if let Some(today) = today {
+                        history_screen_ui(
+                            ui,
+                            &mut self.history,
+                            &self.data.sessions,
+                            today,
+                            &mut self.actions,
+                        );
+                    }
+                }
+                Screen::Settings => {
+                    settings_screen_ui(ui, &mut self.settings, &self.metronome, &mut self.actions)
+                }
+                Screen::Music => {
+                    let planned = today
+                        .and_then(|today| today.session.as_ref())
+                        .and_then(|session| session.profile.as_ref());
+                    let target = planned.map_or(f64::from(self.metronome.spm()), |profile| {
+                        f64::from(profile.target_spm)
+                    });
+                    let mut music_actions = Vec::new();
+                    music_panel_ui(
+                        ui,
+                        &mut self.music,
+                        &self.metronome,
+                        (target, planned.is_some()),
+                        &mut music_actions,
+                    );
+                    self.actions
+                        .extend(music_actions.into_iter().map(Action::Music));
+                }
+                Screen::Training => {
+                    if let Some(today) = today {
+                        training_screen_ui(
+                            ui,
+                            &mut self.training,
+                            TrainingView {
+                                training: &self.data.training,
+                                sessions: &self.data.sessions,
+                                today,
+                            },
+                            &mut self.actions,
+                        );
+                    }
+                }
+            });
 
         if self.actions.is_empty() {
             return;
@@ -802,6 +814,14 @@ impl eframe::App for CadenceApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_recording();
     }
+}
+
+/// A panel's frame without its fill, which is the colour the window is cleared to.
+/// Every frame is drawn in full, and under software rendering (a laptop without GPU
+/// drivers, or Xvfb) each pixel covered costs CPU: a fill over the whole window was
+/// about a third of the renderer's time while playing.
+fn unfilled(frame: egui::Frame) -> egui::Frame {
+    frame.fill(egui::Color32::TRANSPARENT)
 }
 
 fn navigation_ui(ui: &mut egui::Ui, current: Screen, actions: &mut Vec<Action>) {

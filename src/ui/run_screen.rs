@@ -498,7 +498,7 @@ fn after_run_ui(ui: &mut egui::Ui, form: &mut AfterRunForm, actions: &mut Vec<Ac
     error_line_ui(ui, form.error.as_deref());
 }
 
-/// The rate, a quarter of the window high or more, on a panel that flashes with every
+/// The rate, a quarter of the window high or more, on a panel that lights up with every
 /// step (in the accent colour on accented steps).
 fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
     let window_height = ui.ctx().content_rect().height();
@@ -510,7 +510,9 @@ fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
     let (fill, text) = match metronome.flash(Instant::now()) {
         Some(flash) if flash.accented => (visuals.warn_fg_color, visuals.extreme_bg_color),
         Some(_) => (visuals.selection.bg_fill, visuals.selection.stroke.color),
-        None => (visuals.faint_bg_color, visuals.strong_text_color()),
+        // Unlit between steps: the window's own background, so the frames between
+        // flashes do not shade the panel's pixels (see `app::unfilled`).
+        None => (egui::Color32::TRANSPARENT, visuals.strong_text_color()),
     };
     egui::Frame::new()
         .fill(fill)
