@@ -641,20 +641,49 @@ mod tests {
         lost_ms: f64,
         reported_ms: &[f64],
     ) -> Vec<i64> {
+        let heard_at = |k: usize| Some(if k >= lost_at { lost_ms } else { 0.0 });
+        hear(
+            Program::steady(300.0, None),
+            buffers,
+            reported_ms,
+            heard_at,
+            AfterUnderrun::PlaysLate,
+        )
+    }
+
+    /// Plays `program` into `buffers` device buffers of 480 frames. Buffer `k` is reported
+    /// heard `reported_ms[k]` later than the one before it plus 10 ms, and is truly
+    /// heard `heard_at(k)` ms later than 50 + 10 k ms (`None`: never, the server
+    /// dropped it). Returns the frame on the device's true time line on which each click
+    /// starts.
+    fn hear(
+        program: Program,
+        buffers: usize,
+        reported_ms: &[f64],
+        heard_at: impl Fn(usize) -> Option<f64>,
+        after_underrun: AfterUnderrun,
+    ) -> Vec<i64> {
         let (mut callback, handle) = callback(1, BufferSize::Fixed(480));
-        // 300 spm: a step every 9600 frames.
-        handle.start(&Program::steady(300.0, None)).unwrap();
+        callback.after_underrun = after_underrun;
+        handle.start(&program).unwrap();
         let origin = Instant::now();
         let mut onsets = Vec::new();
         let mut was_quiet = true;
         let mut reported_ms_now = 50.0;
+        let mut buffer = vec![0.0f32; 480];
         for k in 0..buffers {
             reported_ms_now += reported_ms.get(k).copied().unwrap_or(0.0);
-            let mut buffer = vec![0.0f32; 480];
+            buffer.fill(0.0);
             // `now` and a latency such that the buffer is reported heard then.
             let now = origin + Duration::from_secs_f64(reported_ms_now / 1e3 - 0.02);
             callback.fill(&mut buffer, now, Duration::from_millis(20));
-            let true_ms = 50.0 + k as f64 * 10.0 + if k >= lost_at { lost_ms } else { 0.0 };
+            reported_ms_now += 10.0;
+            let _ = handle.events().count();
+            let Some(shift_ms) = heard_at(k) else {
+                was_quiet = true;
+                continue;
+            };
+            let true_ms = 50.0 + k as f64 * 10.0 + shift_ms;
             for (i, sample) in buffer.iter().enumerate() {
                 let loud = sample.abs() > 1e-4;
                 if loud && was_quiet {
@@ -663,10 +692,99 @@ mod tests {
                 // A click's own zero crossings are not silence.
                 was_quiet = sample.abs() == 0.0 && (was_quiet || !loud);
             }
-            reported_ms_now += 10.0;
-            let _ = handle.events().count();
         }
         onsets
+    }
+
+    /// An hour at 300 spm with a fault every ten minutes, on both kinds of server: the
+    /// last click is heard where the plan put it, on the grid the run started on.
+    #[test]
+    fn an_hour_with_faults_ends_with_its_last_click_where_the_plan_put_it() {
+        const BUFFERS: usize = 360_000 + 100;
+        let fault_at = |minute: usize| minute * 6_000;
+        // Devices that play the late frames: 1234 frames, then 6840 frames (142.5 ms)
+        // with PulseAudio's wobbling reports, then 60 ms, each shifting everything after
+        // it. (Whole frames: a device cannot lose part of one.)
+        let mut reported = vec![0.0; BUFFERS];
+        let mut shifts = Vec::new();
+        for (i, minute) in [10, 20, 30, 40, 50].into_iter().enumerate() {
+            let k = fault_at(minute);
+            let lost = [1_234.0 / 48.0, 142.5, 60.0, 1_234.0 / 48.0, 142.5][i];
+            if lost == 142.5 {
+                reported[k] = 153.81;
+                reported[k + 1] = -21.87;
+                reported[k + 2] = 10.55;
+            } else {
+                reported[k] = lost;
+            }
+            shifts.push((k, lost));
+        }
+        let heard_at = |k: usize| {
+            Some(
+                shifts
+                    .iter()
+                    .filter(|(at, _)| k >= *at)
+                    .map(|(_, ms)| ms)
+                    .sum(),
+            )
+        };
+        let program = Program::steady(300.0, Some(3_600.0));
+        let plays_late = hear(
+            program.clone(),
+            BUFFERS,
+            &reported,
+            heard_at,
+            AfterUnderrun::PlaysLate,
+        );
+        // A server that keeps time: the buffer after a stall is reported 130 ms late
+        // (the catch-up, one long buffer on PulseAudio), the next one on time again,
+        // the 130 ms of sound that came too late are dropped, and nothing else moves.
+        let mut reported = vec![0.0; BUFFERS];
+        let mut dropped = Vec::new();
+        for minute in [10, 20, 30, 40, 50] {
+            let k = fault_at(minute);
+            reported[k] = 130.0;
+            reported[k + 1] = -130.0;
+            dropped.push(k..k + 13);
+        }
+        let heard_at = |k: usize| (!dropped.iter().any(|d| d.contains(&k))).then_some(0.0);
+        let drops_late = hear(
+            program,
+            BUFFERS,
+            &reported,
+            heard_at,
+            AfterUnderrun::DropsLate,
+        );
+
+        // Where the server keeps time every click is exact; where the late frames play,
+        // all but those while the reports settle after a fault (see above).
+        let off_grid = |onsets: &[i64]| -> Vec<(i64, i64)> {
+            onsets
+                .iter()
+                .map(|&onset| (onset, (onset - onsets[0]).rem_euclid(9_600)))
+                .map(|(onset, off)| (onset, off.min(9_600 - off)))
+                .filter(|&(_, off)| off > 1)
+                .collect()
+        };
+        assert_eq!(off_grid(&drops_late), []);
+        let settling = off_grid(&plays_late);
+        assert!(
+            settling.len() <= 5 && settling.iter().all(|&(_, off)| off <= 12 * 48),
+            "{settling:?}"
+        );
+        for onsets in [plays_late, drops_late] {
+            // 18 000 steps, the last at 3 599.8 s; up to one a fault lost in the gap.
+            assert!(onsets.len() >= 18_000 - 5, "{} clicks", onsets.len());
+            let first = onsets[0];
+            let last = *onsets.last().unwrap();
+            assert_eq!(first, 50 * 48, "the first click starts the first buffer");
+            let planned_last = first + 17_999 * 9_600;
+            assert!(
+                (last - planned_last).abs() <= 48,
+                "the last click is {} frames from where the plan put it",
+                last - planned_last
+            );
+        }
     }
 
     /// After a gap, and after the wobbling times PulseAudio reports around one, the
