@@ -37,7 +37,7 @@ const NOISE: Duration = Duration::from_micros(500);
 /// rest. Larger than any spike seen in the reported times (4 ms on PulseAudio).
 const SKIP_AT_ONCE: Duration = Duration::from_millis(15);
 /// Offsets kept on each side of an episode for the medians: an episode is settled this
-/// many buffers after it started (90 ms with 10 ms buffers).
+/// many buffers after it started (360 ms with the default 40 ms buffers).
 const WINDOW: usize = 9;
 /// A longer gap is a device that went away and came back: skipping an hour of silence
 /// is not what a runner wants, so the run carries on from where it was.

@@ -241,7 +241,7 @@ pub struct OutputArgs {
     #[arg(long, value_parser = parse_host)]
     pub host: Option<crate::audio::HostChoice>,
 
-    /// A 5 ms buffer instead of 10 ms: rate changes are heard sooner, but a busy
+    /// A 5 ms buffer instead of 40 ms: rate changes are heard sooner, but a busy
     /// machine is more likely to run dry.
     #[arg(long)]
     pub low_latency: bool,

@@ -102,7 +102,7 @@ impl RunReportArgs {
     }
 }
 
-/// "pulseaudio, fixed 480-frame buffer (10.0 ms), real-time priority (SCHED_FIFO), no
+/// "pulseaudio, fixed 1920-frame buffer (40.0 ms), real-time priority (SCHED_FIFO), no
 /// underruns": what the output ran with, for the run's summary.
 fn output_summary(output: &AudioOutput) -> String {
     let info = output.info();

@@ -105,7 +105,7 @@ pub struct Preferences {
     pub device: Option<String>,
     /// The sound system: "auto", "pipewire", "pulseaudio", "alsa" or "jack".
     pub host: String,
-    /// A 5 ms buffer instead of 10 ms.
+    /// A 5 ms buffer instead of 40 ms.
     pub low_latency: bool,
     /// The folder typed on the Music screen.
     pub music_folder: String,

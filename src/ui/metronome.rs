@@ -717,7 +717,7 @@ impl Metronome {
         self.options.host
     }
 
-    /// The 5 ms buffer instead of 10 ms; reopens the output.
+    /// The 5 ms buffer instead of 40 ms; reopens the output.
     pub fn set_low_latency(&mut self, low: bool) {
         if low == self.low_latency() {
             return;

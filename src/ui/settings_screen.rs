@@ -95,7 +95,7 @@ fn output_section_ui(
             .checkbox(&mut low, "Low latency (5 ms buffer)")
             .on_hover_text(
                 "Rate changes are heard sooner, but a busy computer is more likely to run \
-                 dry. The 10 ms default holds on a loaded laptop.",
+                 dry. The 40 ms default holds with every core busy.",
             )
             .changed()
         {
