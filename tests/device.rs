@@ -42,13 +42,20 @@ struct Session {
     faults: Vec<String>,
 }
 
-/// Plays `seconds` of `spm` through `options` while recording the monitor.
-fn play_and_record(options: &OutputOptions, spm: f64, seconds: f64) -> Session {
+/// Plays `seconds` of `spm` through `options` while recording the monitor; first, unless
+/// `paused` is zero, the output is paused that long (as the window keeps it while
+/// stopped) and resumed for the run.
+fn play_after_pause(options: &OutputOptions, paused: Duration, spm: f64, seconds: f64) -> Session {
     favour_audio_threads();
     let recorder = Recorder::start();
     let sound = SoundChoice::Builtin(BuiltinSound::Woodblock);
     let (mut output, handle) =
         AudioOutput::open(options, &sound, Voicing::default()).unwrap_or_else(|e| panic!("{e}"));
+    if !paused.is_zero() {
+        output.set_paused(true);
+        std::thread::sleep(paused);
+        output.set_paused(false);
+    }
     let info = output.info().clone();
     eprintln!(
         "playing on '{}' [{}]: {} Hz, {} ch, {}, {}",
@@ -188,10 +195,20 @@ fn verify(session: &Session, expected_steps: usize) -> Result<(), String> {
 /// ALSA PulseAudio plugin one underrun can set off a burst of them that spoils a few
 /// sessions in a row (seen three times running on an idle two-core machine), hence six.
 fn play_until_clean(options: &OutputOptions, spm: f64, seconds: f64, steps: usize) -> Session {
+    clean_after_pause(options, Duration::ZERO, spm, seconds, steps)
+}
+
+fn clean_after_pause(
+    options: &OutputOptions,
+    paused: Duration,
+    spm: f64,
+    seconds: f64,
+    steps: usize,
+) -> Session {
     const ATTEMPTS: usize = 6;
     let mut failures = Vec::new();
     for attempt in 1..=ATTEMPTS {
-        let session = play_and_record(options, spm, seconds);
+        let session = play_after_pause(options, paused, spm, seconds);
         match verify(&session, steps) {
             Ok(()) => return session,
             Err(failure) => {
@@ -268,6 +285,27 @@ fn the_device_default_buffer_plays_every_click_on_its_frame() {
 }
 
 /// The binary, reaching only the private server (and no data folder unless given).
+/// The window pauses its output while stopped (a paused PulseAudio stream costs no
+/// CPU: the patched cpal's timing thread waits instead of polling) and resumes it on
+/// Start: every click of the run must then be heard, with the engine's spacing.
+#[test]
+fn a_paused_output_plays_every_click_once_resumed() {
+    let _serial = serial();
+    let Some(server) = PulseServer::start() else {
+        return;
+    };
+    server.adopt();
+    // 180 spm for 4 s after 1.5 s paused: 12 steps, 16 000 frames apart.
+    let session = clean_after_pause(
+        &OutputOptions::default(),
+        Duration::from_millis(1_500),
+        180.0,
+        4.0,
+        12,
+    );
+    assert!(session.faults.is_empty(), "{:?}", session.faults);
+}
+
 fn cli_command(server: &PulseServer, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cadence-coach"));
     command

@@ -30,6 +30,9 @@ struct LatencyHandle {
     cancel: Arc<AtomicBool>,
     // Event-driven early wakeup from callbacks and play/pause
     update: Arc<(Mutex<bool>, Condvar)>,
+    // Corked (streams start so): nothing plays, so the latency cannot change and the
+    // playback thread waits for play/pause/drop instead of polling every 100 ms.
+    corked: Arc<AtomicBool>,
 }
 
 impl LatencyHandle {
@@ -37,6 +40,7 @@ impl LatencyHandle {
         Self {
             cancel: Arc::new(AtomicBool::new(false)),
             update: Arc::new((Mutex::new(false), Condvar::new())),
+            corked: Arc::new(AtomicBool::new(true)),
         }
     }
 
@@ -100,6 +104,7 @@ impl StreamTrait for Stream {
         match &self.inner {
             StreamInner::Playback(stream, _, handle) => {
                 block_on(stream.uncork()).map_err(Error::from)?;
+                handle.corked.store(false, Ordering::Relaxed);
                 handle.notify();
             }
             StreamInner::Record(stream, _, handle) => {
@@ -117,6 +122,10 @@ impl StreamTrait for Stream {
             StreamInner::Record(stream, _, _) => block_on(stream.cork()),
         };
         res.map_err(Error::from)?;
+        match &self.inner {
+            StreamInner::Playback(_, _, handle) => handle.corked.store(true, Ordering::Relaxed),
+            StreamInner::Record(..) => {}
+        }
         match &self.inner {
             StreamInner::Playback(_, _, handle) | StreamInner::Record(_, _, handle) => {
                 handle.notify()
@@ -272,6 +281,7 @@ impl Stream {
 
         let cancel_thread = handle.cancel.clone();
         let update_thread = handle.update.clone();
+        let corked_thread = handle.corked.clone();
         let stream_clone = stream.clone();
         let latency_clone = current_latency_micros.clone();
         let poll_clone = last_poll_micros.clone();
@@ -304,12 +314,18 @@ impl Stream {
                     timing_info.read_offset,
                 );
 
-                // Wait until woken by a write/play/pause/drop event or until LATENCY_MAX_INTERVAL.
+                // Wait until woken by a write/play/pause/drop event or until
+                // LATENCY_MAX_INTERVAL; while corked, only for an event.
                 let (lock, cvar) = &*update_thread;
                 let Ok(guard) = lock.lock() else { break };
-                let (mut guard, _) = cvar
-                    .wait_timeout_while(guard, LATENCY_MAX_INTERVAL, |notified| !*notified)
-                    .unwrap_or_else(|e| e.into_inner());
+                let mut guard = if corked_thread.load(Ordering::Relaxed) {
+                    cvar.wait_while(guard, |notified| !*notified)
+                        .unwrap_or_else(|e| e.into_inner())
+                } else {
+                    cvar.wait_timeout_while(guard, LATENCY_MAX_INTERVAL, |notified| !*notified)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                };
                 *guard = false;
             }
         });
