@@ -273,7 +273,7 @@ pub(super) struct Reactor {
     read_buf: Vec<u8>,
     /// Where each read from the socket lands before it is appended to `read_buf`.
     /// Allocated and zeroed once: zeroing 1 MiB of `read_buf` before every read (the
-    /// published code) cost a quarter of a playing client's CPU.
+    /// published code) was an eighth of a playing app's CPU.
     read_chunk: Box<[u8]>,
     in_progress_read: Option<protocol::Descriptor>,
 }
