@@ -8,7 +8,9 @@
 # planned run); SETTLE=seconds to wait before the shot (default 2). DATA=folder copies
 # a data folder (for example one made by `cargo run --example seed_demo_data`) into the
 # app's; SCREEN=Run|Baseline|Plan|Training|History|Settings|Advice|Start opens that
-# screen. The app's data and window state go to a temporary folder, never the user's.
+# screen. SHOTS=n takes n shots one after another instead of one, saved as OUTPUT-1.png
+# to OUTPUT-n.png (a playing window's flash is lit in some of them). The app's data and
+# window state go to a temporary folder, never the user's.
 # Where pulseaudio is installed, the sound goes to a private null sink
 # (scripts/pulse-null-sink.sh), so no notice about this machine's sound card shows.
 # Prints "window <id>" once the window is up. Needs xvfb-run, xdotool and ImageMagick.
@@ -83,5 +85,12 @@ esac
 # The pointer in a corner: no hover effects in the shot.
 xdotool mousemove 0 0 2>/dev/null || true
 sleep "${SETTLE:-2}"
-import -window "$window" "$out"
-echo "saved $out"
+if [[ -n ${SHOTS:-} ]]; then
+  for ((shot = 1; shot <= SHOTS; shot++)); do
+    import -window "$window" "${out%.png}-$shot.png"
+  done
+  echo "saved $SHOTS shots as ${out%.png}-N.png"
+else
+  import -window "$window" "$out"
+  echo "saved $out"
+fi

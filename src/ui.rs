@@ -22,6 +22,7 @@
 mod advice_screen;
 pub mod app;
 mod baseline_screen;
+mod cleared_fill;
 pub mod clock;
 mod fields;
 mod history_screen;

@@ -32,19 +32,19 @@ fn missing_tools() -> Option<String> {
     Some(reason)
 }
 
-/// Runs scripts/screenshot.sh with `env`, and checks the PNG shows a drawn window.
-fn screenshot(env: &[(&str, &Path)], screen: Option<&str>) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let shot = dir.path().join("shot.png");
+/// scripts/screenshot.sh saving to `shot`, with `env`.
+fn screenshot_command(shot: &Path, env: &[(&str, &Path)]) -> Command {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/screenshot.sh");
     let mut command = Command::new(script);
-    command.arg(&shot).arg(env!("CARGO_BIN_EXE_cadence-coach"));
+    command.arg(shot).arg(env!("CARGO_BIN_EXE_cadence-coach"));
     for (name, value) in env {
         command.env(name, value);
     }
-    if let Some(screen) = screen {
-        command.env("SCREEN", screen);
-    }
+    command
+}
+
+/// Runs the screenshot command and checks that it found the window.
+fn run_screenshot(mut command: Command) {
     let run = command.output().expect("scripts/screenshot.sh runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -56,6 +56,17 @@ fn screenshot(env: &[(&str, &Path)], screen: Option<&str>) {
         stdout.lines().any(|line| line.starts_with("window ")),
         "xdotool found no window:\n{stdout}"
     );
+}
+
+/// Runs scripts/screenshot.sh with `env`, and checks the PNG shows a drawn window.
+fn screenshot(env: &[(&str, &Path)], screen: Option<&str>) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let shot = dir.path().join("shot.png");
+    let mut command = screenshot_command(&shot, env);
+    if let Some(screen) = screen {
+        command.env("SCREEN", screen);
+    }
+    run_screenshot(command);
 
     let identify = Command::new("identify")
         .args(["-format", "%k %w %h"])
@@ -104,4 +115,57 @@ fn the_plan_screen_draws_a_seeded_plan() {
     assert!(store.save(&profile).expect("saved").is_empty());
     assert!(store.save(&plan).expect("saved").is_empty());
     screenshot(&[("DATA", data.path())], Some("Plan"));
+}
+
+/// The lit panel is filled by clearing its pixels in OpenGL (`ui/cleared_fill.rs`),
+/// which the egui_kittest harness does not run: in a real window, shots taken one after
+/// another while a free run plays show the panel in the lit colour on either side of
+/// the digits in some shots and in the window's background in the others, and never
+/// anything else there.
+#[test]
+fn a_playing_window_lights_the_rate_panel_with_each_step() {
+    if missing_tools().is_some() {
+        return;
+    }
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let store = Store::open(DataDir::at(data.path()));
+    // A saved profile: the Run screen opens instead of the first-launch guide.
+    assert!(store.save(&Profile::default()).expect("saved").is_empty());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let shot = dir.path().join("shot.png");
+    // A flash is lit for 120 ms of each 353 ms step at 170 spm: in 40 shots both kinds
+    // are all but certain (the chance of none lit is below one in a million).
+    const SHOTS: usize = 40;
+    let mut command = screenshot_command(&shot, &[("DATA", data.path())]);
+    command
+        .env("PLAY", "1")
+        .env("SETTLE", "1")
+        .env("SHOTS", SHOTS.to_string());
+    run_screenshot(command);
+
+    let visuals = eframe::egui::Visuals::dark();
+    let hex = |colour: eframe::egui::Color32| {
+        format!("{:02X}{:02X}{:02X}", colour.r(), colour.g(), colour.b())
+    };
+    let (lit, unlit) = (hex(visuals.selection.bg_fill), hex(visuals.panel_fill));
+    let (mut lit_shots, mut unlit_shots) = (0, 0);
+    for n in 1..=SHOTS {
+        let path = dir.path().join(format!("shot-{n}.png"));
+        // Inside the panel, left and right of the digits (the default 760x720 window).
+        let output = Command::new("convert")
+            .arg(&path)
+            .args(["-format", "%[hex:p{20,250}] %[hex:p{740,250}]", "info:"])
+            .output()
+            .expect("convert runs");
+        let pixels = String::from_utf8_lossy(&output.stdout).into_owned();
+        match pixels.split_whitespace().collect::<Vec<_>>()[..] {
+            [left, right] if left == lit && right == lit => lit_shots += 1,
+            [left, right] if left == unlit && right == unlit => unlit_shots += 1,
+            _ => panic!("shot {n}: the panel shows {pixels}, neither {lit} (lit) nor {unlit}"),
+        }
+    }
+    assert!(
+        lit_shots > 0 && unlit_shots > 0,
+        "{lit_shots} lit and {unlit_shots} unlit shots of {SHOTS}"
+    );
 }

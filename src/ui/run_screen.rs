@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Key, Modifiers, RichText};
 
 use super::app::{Action, Preferences};
+use super::cleared_fill::cleared_fill;
 use super::fields::{accent_description, check_note, error_line_ui, format_elapsed, parse_pain};
 use super::metronome::{Metronome, OutputKind};
 use crate::coach::{
@@ -16,6 +17,8 @@ use crate::coach::{
 use crate::engine::{Accent, BuiltinSound, SoundChoice};
 
 const TIMELINE_HEIGHT: f32 = 26.0;
+/// The rate panel's corners, in points.
+const PANEL_RADIUS: f32 = 16.0;
 
 /// The pain log after a run, as typed.
 pub struct AfterRunForm {
@@ -499,7 +502,9 @@ fn after_run_ui(ui: &mut egui::Ui, form: &mut AfterRunForm, actions: &mut Vec<Ac
 }
 
 /// The rate, a quarter of the window high or more, on a panel that lights up with every
-/// step (in the accent colour on accented steps).
+/// step (in the accent colour on accented steps). The light is drawn by clearing the
+/// panel's pixels ([`cleared_fill`]): the panel is the biggest area the app paints, and
+/// under software rendering a shaded fill of it cost a quarter of each lit frame.
 fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
     let window_height = ui.ctx().content_rect().height();
     // Digits are about 0.7 of the font size: 0.36 makes them a quarter of the window.
@@ -508,15 +513,18 @@ fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
         .max(48.0);
     let visuals = ui.visuals();
     let (fill, text) = match metronome.flash(Instant::now()) {
-        Some(flash) if flash.accented => (visuals.warn_fg_color, visuals.extreme_bg_color),
-        Some(_) => (visuals.selection.bg_fill, visuals.selection.stroke.color),
+        Some(flash) if flash.accented => (Some(visuals.warn_fg_color), visuals.extreme_bg_color),
+        Some(_) => (
+            Some(visuals.selection.bg_fill),
+            visuals.selection.stroke.color,
+        ),
         // Unlit between steps: the window's own background, so the frames between
         // flashes do not shade the panel's pixels (see `app::unfilled`).
-        None => (egui::Color32::TRANSPARENT, visuals.strong_text_color()),
+        None => (None, visuals.strong_text_color()),
     };
-    egui::Frame::new()
-        .fill(fill)
-        .corner_radius(16)
+    // The panel's size is known once its contents are laid out; its fill goes under them.
+    let background = ui.painter().add(egui::Shape::Noop);
+    let panel = egui::Frame::new()
         .inner_margin(egui::Margin::symmetric(12, 4))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
@@ -532,6 +540,12 @@ fn rate_ui(ui: &mut egui::Ui, metronome: &Metronome, share: f32) {
                 ui.add_space(4.0);
             });
         });
+    if let Some(fill) = fill {
+        ui.painter().set(
+            background,
+            cleared_fill(panel.response.rect, PANEL_RADIUS, fill),
+        );
+    }
 }
 
 /// -1, Start/Stop, +1, centred.
