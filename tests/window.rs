@@ -1,7 +1,7 @@
 //! The app in a real window: under Xvfb the binary starts, its window appears and a
 //! screenshot of it shows a drawn screen, not a blank one; the Plan screen draws from a
-//! seeded data folder too. Skipped (with the reason) where Xvfb, xdotool or ImageMagick
-//! is missing, except under CI=true.
+//! seeded data folder too, and a playing window lights its rate panel. Skipped (with the
+//! reason) where Xvfb, xdotool or ImageMagick is missing, except under CI=true.
 
 use std::path::Path;
 use std::process::Command;
