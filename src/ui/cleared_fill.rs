@@ -4,9 +4,9 @@
 //! Under a software renderer (Mesa's llvmpipe, on machines without a GPU driver) every
 //! pixel of an egui mesh runs egui's fragment shader with texture filtering and
 //! blending, and the lit panel is the biggest shape the app draws: a third of the
-//! window, twice a step while playing. A scissored `glClear` fills the same pixels for a
-//! fraction of that, on any GPU too. The rounded corners are four small discs drawn
-//! the usual way.
+//! window, on the lit frame of every step while playing. A scissored `glClear` fills
+//! the same pixels for a fraction of that, and costs no more than the mesh on a GPU.
+//! The rounded corners are four small discs drawn the usual way.
 //!
 //! Where no OpenGL painter runs the callback (the egui_kittest harness), the panel is
 //! not filled; everything drawn on top of it still is.
