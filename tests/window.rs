@@ -16,7 +16,7 @@ fn installed(tool: &str) -> bool {
 
 /// Why the window cannot be tested here, if it cannot.
 fn missing_tools() -> Option<String> {
-    let missing: Vec<&str> = ["xvfb-run", "xdotool", "import", "identify"]
+    let missing: Vec<&str> = ["xvfb-run", "xdotool", "import", "identify", "convert"]
         .into_iter()
         .filter(|tool| !installed(tool))
         .collect();
