@@ -94,3 +94,5 @@ else
   import -window "$window" "$out"
   echo "saved $out"
 fi
+# The app's threads by name, for the tests (Mesa names its renderer's "llvmpipe-N").
+echo "threads $(cat /proc/"$app"/task/*/comm 2>/dev/null | sort -u | tr '\n' ' ')"

@@ -159,13 +159,31 @@ pub fn run_app(data_dir: Option<&Path>) -> anyhow::Result<()> {
     run_app_with(data_dir, Box::new(DeviceOutputs))
 }
 
+/// Mesa's variable for its software renderer's thread count (llvmpipe; see below).
+const SOFTWARE_RENDERER_THREADS: &str = "LP_NUM_THREADS";
+
+/// Where no GPU driver is installed, Mesa's software renderer splits every frame over
+/// one thread per core. The window draws two small frames a step while playing, and
+/// handing each to other threads and waiting for them costs more CPU than drawing it
+/// on the window's own thread (measured with `scripts/measure.sh --play`; see the
+/// README). A value the user set is kept, and GPU drivers do not read it.
+fn draw_software_frames_on_one_thread() {
+    if std::env::var_os(SOFTWARE_RENDERER_THREADS).is_none() {
+        // SAFETY: called before the window opens and before this program starts any
+        // thread, so no other thread can be reading the environment.
+        unsafe { std::env::set_var(SOFTWARE_RENDERER_THREADS, "0") };
+    }
+}
+
 /// Opens the window with the given outputs.
 pub fn run_app_with(
     data_dir: Option<&Path>,
     outputs: Box<dyn OutputFactory>,
 ) -> anyhow::Result<()> {
-    // Before any thread starts: the time zone cannot be read safely afterwards.
+    // Before any thread starts: the time zone cannot be read safely afterwards, nor the
+    // environment changed.
     let clock = SystemClock::new();
+    draw_software_frames_on_one_thread();
     let store = Store::open(DataDir::resolve(data_dir.map(Path::to_path_buf))?);
     let mut viewport = eframe::egui::ViewportBuilder::default()
         .with_title("Cadence Coach")

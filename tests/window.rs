@@ -1,7 +1,8 @@
 //! The app in a real window: under Xvfb the binary starts, its window appears and a
 //! screenshot of it shows a drawn screen, not a blank one; the Plan screen draws from a
-//! seeded data folder too, and a playing window lights its rate panel. Skipped (with the
-//! reason) where Xvfb, xdotool or ImageMagick is missing, except under CI=true.
+//! seeded data folder too, and a playing window lights its rate panel, drawn on the
+//! window's own thread (no Mesa helper threads). Skipped (with the reason) where Xvfb,
+//! xdotool or ImageMagick is missing, except under CI=true.
 
 use std::path::Path;
 use std::process::Command;
@@ -43,8 +44,9 @@ fn screenshot_command(shot: &Path, env: &[(&str, &Path)]) -> Command {
     command
 }
 
-/// Runs the screenshot command and checks that it found the window.
-fn run_screenshot(mut command: Command) {
+/// Runs the screenshot command and checks that it found the window; the app's thread
+/// names, as the script listed them.
+fn run_screenshot(mut command: Command) -> Vec<String> {
     let run = command.output().expect("scripts/screenshot.sh runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -56,6 +58,11 @@ fn run_screenshot(mut command: Command) {
         stdout.lines().any(|line| line.starts_with("window ")),
         "xdotool found no window:\n{stdout}"
     );
+    let threads = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("threads "))
+        .unwrap_or_else(|| panic!("the script listed no threads:\n{stdout}"));
+    threads.split_whitespace().map(str::to_owned).collect()
 }
 
 /// Runs scripts/screenshot.sh with `env`, and checks the PNG shows a drawn window.
@@ -142,7 +149,13 @@ fn a_playing_window_lights_the_rate_panel_with_each_step() {
         .env("PLAY", "1")
         .env("SETTLE", "1")
         .env("SHOTS", SHOTS.to_string());
-    run_screenshot(command);
+    let threads = run_screenshot(command);
+    // Mesa's software renderer draws on the window's thread, not on helper threads
+    // ("llvmpipe-N") that each frame would be handed to and waited for.
+    assert!(
+        !threads.iter().any(|name| name.starts_with("llvmpipe")),
+        "the playing window draws on helper threads: {threads:?}"
+    );
 
     let visuals = eframe::egui::Visuals::dark();
     let hex = |colour: eframe::egui::Color32| {
